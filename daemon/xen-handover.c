@@ -6,8 +6,6 @@
  * record (verdict). Runs in the initramfs too: it links no libevent and
  * no sd-bus.
  */
-#include "config.h"
-
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>

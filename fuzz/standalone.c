@@ -15,12 +15,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT (1 << 20)
+#define XH_MAX_INPUT (1 << 20)
 
 static int
 run_file(const char *path)
 {
-	static uint8_t buf[MAX_INPUT];
+	static uint8_t buf[XH_MAX_INPUT];
 	FILE *f = fopen(path, "rb");
 	size_t n;
 	uint8_t *copy;

@@ -36,7 +36,11 @@ xh_parse_u64(const char *s, int base, unsigned long long *ret)
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || !(isdigit((unsigned char)s[0])))
+	if (base != 0 && base != 10 && base != 16)
+		return -EINVAL;
+	/* No sign, no space: a digit of the base must come first. */
+	if (!s || !(base == 16 ? isxdigit((unsigned char)s[0]) :
+	    isdigit((unsigned char)s[0])))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, base);
