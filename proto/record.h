@@ -125,7 +125,8 @@ int record_encode(const struct record *r, uint8_t *buf, size_t bufsz);
 /*
  * Decode len bytes (one sector may hold trailing padding after the
  * record: only the envelope's payload length is read). On success fills
- * r and returns the record's size; on failure r is left zeroed (never
+ * r and returns the record's size; on failure r is reset by record_init()
+ * (every field unknown or unset: never
  * half-used) and a distinct negative errno says why:
  *   -ENOMSG        no record magic (empty or foreign sector)
  *   -ENODATA       truncated: fewer bytes than the envelope announces

@@ -50,7 +50,8 @@ int swaphdr_parse(const uint8_t page[SWAP_PAGE_SIZE], struct swaphdr *h);
 /*
  * Is this a swap header we may store records in? Version 1, last_page
  * sane (>= 10 pages, and <= dev_pages when dev_pages != 0) and a bad-page
- * list that ends before byte 2048. 0 or -EINVAL / -ERANGE.
+ * list that ends before byte 2048. 0, -ENOMSG (no signature), -EINVAL
+ * (version) or -ERANGE (sizes).
  */
 int swaphdr_check(const struct swaphdr *h, uint64_t dev_pages);
 
