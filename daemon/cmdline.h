@@ -56,10 +56,22 @@ long cmdline_get_uint(const struct cmdline *c, const char *param);
  * parameter named in `remove` (NULL-terminated; names compared as the
  * kernel does), then append each word of `append` (NULL-terminated, e.g.
  * "xen.fifo_events=0") before any "--" part, which is kept as it was.
- * Words holding spaces keep or get their quotes. -E2BIG if out is too
- * small, or errors from cmdline_parse().
+ * Words holding spaces keep or get their quotes. Returns the length
+ * written; -E2BIG if out is too small, -EINVAL for an appended word the
+ * kernel cannot take whole (empty, "--", holding '"') or an append after
+ * a kept word with an unclosed quote, or errors from cmdline_parse().
  */
 int cmdline_rewrite(const char *in, const char *const *remove,
     const char *const *append, char *out, size_t outsz);
+
+/*
+ * Do two command lines give the same kernel layout? Compares the kernel
+ * parameters in order (names as the kernel compares them, values
+ * exactly), leaving out those that do not move memory or that the
+ * verdict compares on their own: BOOT_IMAGE, initrd, resume,
+ * resume_offset, noresume, xen.fifo_events, grant_table.version,
+ * nokaslr and xen_handover.*. 1 equal, 0 different.
+ */
+int cmdline_layout_equal(const struct cmdline *a, const struct cmdline *b);
 
 #endif

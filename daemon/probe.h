@@ -40,28 +40,44 @@ enum tristate {
 	TRI_YES,
 };
 
+#define KMSG_LINE_MAX 256	/* longer lines are cut; none we match is */
+
 /* Kernel log facts (also used by tests and the fuzz target). */
 struct kmsg_facts {
 	enum evtchn_abi evtchn;	/* last "xen:events: Using ..." line */
 	int gnttab_version;	/* last "Grant tables using version N" */
-	bool wrapped;		/* first record seq > 0, or EPIPE */
-	bool saw_xen;		/* any "xen:" line at all */
+	bool wrapped;		/* first record seq > 0, a seq gap, or EPIPE */
+	bool saw_xen;		/* a "xen:" line or a Xen boot banner */
+	bool has_seq;		/* some record carried a /dev/kmsg seq */
 	unsigned long long first_seq;
+	unsigned long long last_seq;
 	unsigned long records;
+
+	/* Parser state: the line being assembled across feed() calls. */
+	size_t line_len;
+	bool line_cut;		/* the current line overflowed line[] */
+	char line[KMSG_LINE_MAX];
 };
 
 /*
  * Feed kernel log text: /dev/kmsg records ("6,123,456,-;msg"), one or
- * more per call, or plain dmesg lines. Continuation lines (starting with
- * a space) are skipped. Pure; call kmsg_facts_init() first.
+ * more per call, or plain dmesg lines ("[    0.123456] msg", optionally
+ * "<6>" first). Chunks may split lines anywhere. Continuation lines
+ * (starting with a space) are skipped. kmsg_facts_end() handles a last
+ * line without a newline. Pure; call kmsg_facts_init() first.
  */
 void kmsg_facts_init(struct kmsg_facts *k);
 void kmsg_facts_feed(struct kmsg_facts *k, const char *buf, size_t len);
+void kmsg_facts_end(struct kmsg_facts *k);
 
 /*
  * /proc/interrupts text: TRI_YES when xen-percpu "debugN" lines exist
- * (2-level), TRI_NO when xen-percpu lines exist without them (FIFO),
- * TRI_UNKNOWN when there are no xen-percpu lines at all.
+ * (2-level), TRI_NO when the xen-percpu IPIs bound next to them
+ * (reschedN, callfuncN, callfuncsingleN, arch/x86/xen/smp.c
+ * xen_smp_intr_init()) exist without them (FIFO), TRI_UNKNOWN otherwise
+ * (no xen-percpu lines, or only timerN/spinlockN/irqworkN, which other
+ * code binds under other conditions). Kernels before 5.10 bound debugN
+ * in FIFO mode too: callers must not trust TRI_YES there.
  */
 enum tristate interrupts_2l_hint(const char *text);
 
@@ -71,7 +87,8 @@ int cpulist_count(const char *s);
 /*
  * Parse /sys/kernel/notes (a sequence of ELF notes). Copies the GNU
  * build-id (type 3, name "GNU") into out. Returns its length, 0 when
- * absent, -EINVAL when the notes are malformed.
+ * absent, -EINVAL when the notes are malformed, -ENOBUFS when the
+ * build-id is longer than outsz.
  */
 int notes_build_id(const uint8_t *notes, size_t len, uint8_t *out,
     size_t outsz);
@@ -82,7 +99,8 @@ struct probe_swap {
 	uint32_t resume_major, resume_minor;
 	bool has_resume_offset;
 	uint64_t resume_offset;	/* pages */
-	char device[256];	/* resolved path under root, "" if none */
+	char device[256];	/* resolved path inside root ("/dev/xvda":
+				   open root + device), "" if none */
 	bool header_read;	/* the header page was read */
 	bool is_swap;		/* it carries SWAPSPACE2 or an image sig */
 	bool is_image;		/* a hibernation image signature */

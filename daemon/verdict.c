@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "util.h"
+#include "cmdline.h"
 #include "verdict.h"
 
 /*
@@ -681,6 +682,23 @@ cmp_release(const struct record *img, const struct record *boot,
 		emit(out, R_RELEASE_DIFFER, e, f, image_kernel_name(img));
 }
 
+/*
+ * Both command lines known in full (the image's fitted its record, and
+ * the boot side always has its own): compare what shapes the layout, so
+ * a repair's added knobs and marker, a new BOOT_IMAGE or resume= do not
+ * count. Otherwise only the digests of the whole lines can be compared.
+ */
+static int
+cmdline_layout_cmp(const struct record *img, const struct record *boot)
+{
+	struct cmdline a, b;
+
+	if (cmdline_parse(img->cmdline, &a) < 0 ||
+	    cmdline_parse(boot->cmdline, &b) < 0)
+		return -EINVAL;
+	return cmdline_layout_equal(&a, &b);
+}
+
 static void
 cmp_cmdline(const struct record *img, const struct record *boot,
     struct diff_list *out)
@@ -688,11 +706,21 @@ cmp_cmdline(const struct record *img, const struct record *boot,
 	char e[96], f[96];
 	bool ik = digest_known(img->cmdline_digest);
 	bool bk = digest_known(boot->cmdline_digest);
+	int same;
 
 	fmt_hex(img->cmdline_digest, ik ? RECORD_DIGEST_SIZE : 0, e,
 	    sizeof(e));
 	fmt_hex(boot->cmdline_digest, bk ? RECORD_DIGEST_SIZE : 0, f,
 	    sizeof(f));
+	if (img->has_cmdline && boot->has_cmdline) {
+		same = cmdline_layout_cmp(img, boot);
+		if (same == 1)
+			return;
+		if (same == 0) {
+			emit(out, R_CMDLINE_DIFFER_FULL, e, f, NULL);
+			return;
+		}
+	}
 	if (!ik || !bk)
 		emit(out, R_CMDLINE_UNKNOWN, e, f, NULL);
 	else if (memcmp(img->cmdline_digest, boot->cmdline_digest,

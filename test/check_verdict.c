@@ -88,10 +88,17 @@ static void o_release(struct record *r)
 	    "6.1.0-18-amd64");
 }
 static void u_release(struct record *r) { r->kernel_release[0] = '\0'; }
-static void o_cmdline(struct record *r) { r->cmdline_digest[0] ^= 0xff; }
+/* A different command line: another layout parameter, another digest. */
+static void o_cmdline(struct record *r)
+{
+	snprintf(r->cmdline, sizeof(r->cmdline),
+	    "root=/dev/xvda1 ro nokaslr mem=768M");
+	r->cmdline_digest[0] ^= 0xff;
+}
 static void u_cmdline(struct record *r)
 {
 	memset(r->cmdline_digest, 0, sizeof(r->cmdline_digest));
+	r->has_cmdline = false;
 }
 static void o_vcpus(struct record *r) { r->vcpus_possible = 4; }
 static void u_vcpus(struct record *r) { r->vcpus_possible = 0; }
@@ -594,6 +601,55 @@ START_TEST(test_cmdline_digest)
 	a.has_cmdline = true;
 	compare(&a, &b, &l);
 	assert_outcome(&l, FIELD_CMDLINE, &warn_fix, "full cmdline");
+}
+END_TEST
+
+/*
+ * With both command lines in full, only what shapes the layout counts: a
+ * repair's marker and knobs, BOOT_IMAGE and resume= do not; the order of
+ * and values of other parameters do.
+ */
+START_TEST(test_cmdline_layout)
+{
+	static const struct {
+		const char *img, *boot;
+		bool differs;
+	} cases[] = {
+		{ "root=/dev/xvda1 ro nokaslr",
+		  "root=/dev/xvda1 ro nokaslr xen.fifo_events=0 "
+		  "xen_handover.repaired=1", false },
+		{ "BOOT_IMAGE=/boot/vmlinuz-a root=/dev/xvda1 resume=/dev/xvdb",
+		  "BOOT_IMAGE=/boot/vmlinuz-b root=/dev/xvda1 "
+		  "xen_handover.resume=/dev/xvdb noresume", false },
+		{ "root=/dev/xvda1 mem-limit=1", "root=/dev/xvda1 mem_limit=1",
+		  false },
+		{ "root=/dev/xvda1 ro", "root=/dev/xvda1 ro mem=512M", true },
+		{ "root=/dev/xvda1 mem=512M", "root=/dev/xvda1 mem=768M", true },
+		{ "a b", "b a", true },
+		{ "quiet", "quiet=1", true },
+		{ "root=/dev/xvda1 -- init-arg", "root=/dev/xvda1", false },
+	};
+	const struct outcome warn_fix = WARN_FIX;
+	struct record a, b;
+	struct diff_list l;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		baseline(&a);
+		baseline(&b);
+		snprintf(a.cmdline, sizeof(a.cmdline), "%s", cases[i].img);
+		snprintf(b.cmdline, sizeof(b.cmdline), "%s", cases[i].boot);
+		/* Digests differ whenever the text does. */
+		b.cmdline_digest[0] ^= 0xff;
+		compare(&a, &b, &l);
+		if (cases[i].differs)
+			assert_outcome(&l, FIELD_CMDLINE, &warn_fix,
+			    cases[i].boot);
+		else
+			ck_assert_msg(!find(&l, FIELD_CMDLINE),
+			    "case %zu: '%s' vs '%s' counted as different", i,
+			    cases[i].img, cases[i].boot);
+	}
 }
 END_TEST
 
@@ -1794,6 +1850,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_kaslr_exhaustive);
 	tcase_add_test(tc, test_kernel_identity_exhaustive);
 	tcase_add_test(tc, test_cmdline_digest);
+	tcase_add_test(tc, test_cmdline_layout);
 	tcase_add_test(tc, test_xen_features_bitwise);
 	tcase_add_test(tc, test_compare_values_and_args);
 	suite_add_tcase(s, tc);
