@@ -18,6 +18,7 @@
 
 #include "cmdline.h"
 #include "record.h"	/* KNOB_UNSET */
+#include "sha256.h"
 
 static bool kisspace(unsigned char c);
 static char *skip_spaces(char *s);
@@ -530,4 +531,33 @@ cmdline_layout_equal(const struct cmdline *a, const struct cmdline *b)
 		if (!x->val != !y->val || (x->val && strcmp(x->val, y->val)))
 			return 0;
 	}
+}
+
+int
+cmdline_layout_digest(const struct cmdline *c, uint8_t *out, size_t outsz)
+{
+	uint8_t d[SHA256_DIGEST_SIZE];
+	struct sha256 ctx;
+	size_t i = 0, k;
+	const struct cmdline_arg *a;
+
+	if (outsz > SHA256_DIGEST_SIZE)
+		return -EINVAL;
+	sha256_init(&ctx);
+	while ((a = next_layout_arg(c, &i))) {
+		/* Names as the kernel compares them: '-' is '_'. */
+		for (k = 0; a->param[k]; k++) {
+			char ch = dash2underscore(a->param[k]);
+
+			sha256_update(&ctx, &ch, 1);
+		}
+		if (a->val) {
+			sha256_update(&ctx, "=", 1);
+			sha256_update(&ctx, a->val, strlen(a->val));
+		}
+		sha256_update(&ctx, "\n", 1);
+	}
+	sha256_final(&ctx, d);
+	memcpy(out, d, outsz);
+	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CMDLINE_MAX 4096	/* COMMAND_LINE_SIZE is 2048 on x86 */
 #define CMDLINE_MAX_ARGS 256
@@ -73,5 +74,14 @@ int cmdline_rewrite(const char *in, const char *const *remove,
  * nokaslr and xen_handover.*. 1 equal, 0 different.
  */
 int cmdline_layout_equal(const struct cmdline *a, const struct cmdline *b);
+
+/*
+ * The record's command-line digest: SHA-256 over the parameters
+ * cmdline_layout_equal() compares, each as "name" or "name=value" (names
+ * with '-' as '_') followed by '\n', truncated to outsz (<= 32) bytes.
+ * Two lines with equal layout have equal digests.
+ */
+int cmdline_layout_digest(const struct cmdline *c, uint8_t *out,
+    size_t outsz);
 
 #endif

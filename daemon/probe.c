@@ -159,14 +159,18 @@ probe_cmdline(struct probe *p)
 	/* The raw text as the kernel keeps it: drop the one '\n' added. */
 	if (n > 0 && p->cmdline_raw[n - 1] == '\n')
 		p->cmdline_raw[--n] = '\0';
-	sha256(p->cmdline_raw, (size_t)n, d);
-	memcpy(r->cmdline_digest, d, RECORD_DIGEST_SIZE);
 	if ((size_t)n < sizeof(r->cmdline)) {
 		memcpy(r->cmdline, p->cmdline_raw, (size_t)n + 1);
 		r->has_cmdline = true;
 	}
-	if (cmdline_parse(p->cmdline_raw, &p->cmdline) < 0)
+	if (cmdline_parse(p->cmdline_raw, &p->cmdline) < 0) {
+		/* Not parseable as the kernel would: digest the raw text. */
+		sha256(p->cmdline_raw, (size_t)n, d);
+		memcpy(r->cmdline_digest, d, RECORD_DIGEST_SIZE);
 		return;		/* knobs stay unset */
+	}
+	cmdline_layout_digest(&p->cmdline, r->cmdline_digest,
+	    RECORD_DIGEST_SIZE);
 	r->knob_fifo_events = cmdline_get_bool(&p->cmdline,
 	    "xen.fifo_events");
 	v = cmdline_get_uint(&p->cmdline, "grant_table.version");

@@ -12,7 +12,6 @@
 
 #include "crc32c.h"
 #include "record.h"
-#include "sha256.h"
 
 #define MAGIC_LEN 8
 #define OFF_MAJOR 8
@@ -184,15 +183,6 @@ record_crc(const uint8_t *rec, size_t size)
 	crc = crc32c(0, rec, OFF_CRC);
 	crc = crc32c(crc, zero, sizeof(zero));
 	return crc32c(crc, rec + OFF_SEQ, size - OFF_SEQ);
-}
-
-static void
-digest(const void *data, size_t len, uint8_t out[RECORD_DIGEST_SIZE])
-{
-	uint8_t full[SHA256_DIGEST_SIZE];
-
-	sha256(data, len, full);
-	memcpy(out, full, RECORD_DIGEST_SIZE);
 }
 
 /*
@@ -573,7 +563,6 @@ static int
 decode_payload(const char *p, size_t n, struct record *r)
 {
 	bool seen[_K_MAX] = { false };
-	uint8_t d[RECORD_DIGEST_SIZE];
 	size_t i;
 	int k, used;
 
@@ -607,11 +596,6 @@ decode_payload(const char *p, size_t n, struct record *r)
 	for (k = 0; k < _K_MAX; k++)
 		if (keys[k].required && !seen[k])
 			return -ENOKEY;
-	if (r->has_cmdline) {
-		digest(r->cmdline, strlen(r->cmdline), d);
-		if (memcmp(d, r->cmdline_digest, sizeof(d)) != 0)
-			return -EINVAL;
-	}
 	return 0;
 }
 
@@ -680,8 +664,6 @@ valid_text(const char *s, size_t bufsz, bool allow_empty)
 static int
 validate(const struct record *r)
 {
-	uint8_t d[RECORD_DIGEST_SIZE];
-
 	if (r->created < 0)
 		return -EINVAL;
 	if ((unsigned int)r->guest_type >= _GUEST_MAX ||
@@ -708,15 +690,9 @@ validate(const struct record *r)
 	if (r->swap.has_dev && (r->swap.dev_major > DEV_MAJOR_MAX ||
 	    r->swap.dev_minor > DEV_MINOR_MAX))
 		return -EINVAL;
-	if (r->has_cmdline) {
-		size_t n = strnlen(r->cmdline, sizeof(r->cmdline));
-
-		if (n == sizeof(r->cmdline))
-			return -EINVAL;
-		digest(r->cmdline, n, d);
-		if (memcmp(d, r->cmdline_digest, sizeof(d)) != 0)
-			return -EINVAL;
-	}
+	if (r->has_cmdline &&
+	    strnlen(r->cmdline, sizeof(r->cmdline)) == sizeof(r->cmdline))
+		return -EINVAL;
 	if (r->unknown_len > sizeof(r->unknown) ||
 	    check_unknown(r->unknown, r->unknown_len) < 0)
 		return -EINVAL;
