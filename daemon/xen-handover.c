@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "cli.h"
 #include "cmdline.h"
 #include "conf.h"
 #include "fileio.h"
@@ -22,26 +23,19 @@
 #include "log.h"
 #include "probe.h"
 #include "record.h"
+#include "store.h"
 #include "util.h"
 #include "verdict.h"
 
-/* Exit codes: documented in xen-handover(8). */
-enum {
-	EXIT_OK = 0,
-	EXIT_BLOCKED = 1,	/* check: blockers; verdict: refuse */
-	EXIT_USAGE = 2,
-	EXIT_NOT_XEN = 3,
-	EXIT_SYSTEM = 4,
-	EXIT_BAD_RECORD = 5,
-	EXIT_REPAIR = 6,
-	EXIT_FORCE = 7,
-};
 
 static const char *arg_root = "/";
 static bool arg_json;
 static bool arg_dry_run;
 static const char *arg_output;
 static const char *arg_record;
+static const char *arg_device;
+static uint64_t arg_offset;
+static bool arg_has_offset;
 static const char *arg_policy;
 static const char *arg_state;
 static uint64_t arg_seq = 1;
@@ -61,12 +55,21 @@ help(void)
 	    "                      each fact came from\n"
 	    "  check               can this guest hibernate safely? one line "
 	    "per blocker\n"
+	    "  record              write this kernel's record into the resume "
+	    "swap area's\n"
+	    "                      header (slots A/B)\n"
 	    "  record --dry-run    print the record this kernel would write\n"
-	    "  record --output F   write the encoded record to file F\n"
+	    "  record --output F   write the encoded record to file F instead\n"
+	    "  show-slots [DEV]    dump both record slots of a swap area "
+	    "(default: the\n"
+	    "                      resume swap area)\n"
 	    "  show-record F       decode and print a record file\n"
-	    "  verdict --record F  compare this boot kernel with a record; "
-	    "print the\n"
-	    "                      verdict and the action the gate would take\n"
+	    "  verdict [--record F]\n"
+	    "                      compare this boot kernel with the image's "
+	    "record (from\n"
+	    "                      the resume swap area, or file F); print "
+	    "the verdict\n"
+	    "                      and the action the gate would take\n"
 	    "\n"
 	    "Options:\n"
 	    "  -r, --root DIR      read /proc, /sys, /dev under DIR "
@@ -78,6 +81,9 @@ help(void)
 	    "      --state S       running|hibernating (record)\n"
 	    "      --seq N         sequence number (record; default 1)\n"
 	    "      --now SECONDS   creation time (record; default: now)\n"
+	    "      --device DEV    swap area for record/show-slots (default: "
+	    "the resume\n"
+	    "                      device); --offset N its header page\n"
 	    "      --dom0-soft-reset\n"
 	    "                      the toolstack soft-resets this PVH guest "
 	    "(verdict)\n"
@@ -101,6 +107,8 @@ parse_argv(int argc, char **argv)
 		ARG_NOW,
 		ARG_DRY_RUN,
 		ARG_DOM0_SOFT_RESET,
+		ARG_DEVICE,
+		ARG_OFFSET,
 	};
 	static const struct option options[] = {
 		{ "root", required_argument, NULL, 'r' },
@@ -113,6 +121,8 @@ parse_argv(int argc, char **argv)
 		{ "now", required_argument, NULL, ARG_NOW },
 		{ "dry-run", no_argument, NULL, ARG_DRY_RUN },
 		{ "dom0-soft-reset", no_argument, NULL, ARG_DOM0_SOFT_RESET },
+		{ "device", required_argument, NULL, ARG_DEVICE },
+		{ "offset", required_argument, NULL, ARG_OFFSET },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, ARG_VERSION },
@@ -166,6 +176,16 @@ parse_argv(int argc, char **argv)
 			break;
 		case ARG_DOM0_SOFT_RESET:
 			arg_dom0_soft_reset = true;
+			break;
+		case ARG_DEVICE:
+			arg_device = optarg;
+			break;
+		case ARG_OFFSET:
+			if (xh_parse_u64(optarg, 10, &v) < 0)
+				return log_error("bad --offset '%s' (pages)",
+				    optarg), -EINVAL;
+			arg_offset = v;
+			arg_has_offset = true;
 			break;
 		case 'v':
 			log_set_max_level(LOG_DEBUG);
@@ -705,6 +725,198 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * The swap area the kernel will resume from, positively identified: its
+ * path, header page, and the swap UUID it must carry. The UUID comes from
+ * resume=UUID=... when the configuration names one, else from the header
+ * of the device /sys/power/resume names.
+ */
+static int
+store_target(const struct probe *p, char *path, size_t pathsz,
+    uint64_t *offset, uint8_t uuid[16])
+{
+	const char *param = p->swap.resume_param;
+
+	if (startswith(param, "UUID=") && xh_parse_uuid(param + 5, uuid) == 0)
+		;
+	else if (p->swap.has_uuid)
+		memcpy(uuid, p->swap.uuid, 16);
+	else if (!p->swap.device[0] && !arg_device)
+		return log_error("no resume swap area is configured: set "
+		    "xen_handover.resume= (or resume=) on the kernel command "
+		    "line, see xen-handover check"), -ENODEV;
+	else
+		return log_error("cannot identify the resume swap area %s: "
+		    "no swap UUID in its header", p->swap.device[0] ?
+		    p->swap.device : arg_device), -ENOMEDIUM;
+	*offset = arg_has_offset ? arg_offset : p->swap.resume_offset;
+	if (arg_device) {
+		if (xh_strlcpy(path, arg_device, pathsz) >= pathsz)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return root_path(arg_root, p->swap.device, path, pathsz);
+}
+
+/*
+ * Linux refuses writes to an active swap device unless it is the
+ * configured resume device (-ETXTBSY). When the area holds no image,
+ * configuring it is harmless: the kernel looks for an image, finds none
+ * and returns. Never done for an area holding an image.
+ */
+static int
+configure_resume_device(const struct probe *p)
+{
+	char path[4096], val[32];
+	FILE *f;
+
+	if (!streq(arg_root, "/") || !p->swap.has_uuid || p->swap.is_image ||
+	    !p->rec.swap.has_dev)
+		return -ETXTBSY;
+	snprintf(val, sizeof(val), "%u:%u", p->rec.swap.dev_major,
+	    p->rec.swap.dev_minor);
+	if (root_path(arg_root, "/sys/power/resume", path, sizeof(path)) < 0)
+		return -ENAMETOOLONG;
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0 || fclose(f) != 0)
+		return -errno;
+	log_notice("the kernel refuses writes to the active swap area unless "
+	    "it is the configured resume device: set /sys/power/resume to "
+	    "%s (the area holds no image, so nothing resumes)", val);
+	return 0;
+}
+
+static int
+record_to_store(struct probe *p)
+{
+	char path[4096], uuid[37];
+	uint8_t want[16];
+	uint64_t off = 0;
+	int r;
+
+	r = store_target(p, path, sizeof(path), &off, want);
+	if (r < 0)
+		return r == -ENAMETOOLONG ? EXIT_USAGE : EXIT_BLOCKED;
+	r = store_write(path, off, want, &p->rec);
+	if (r == -ETXTBSY && configure_resume_device(p) == 0)
+		r = store_write(path, off, want, &p->rec);
+	if (r < 0) {
+		log_error("not writing the record to %s (page %" PRIu64
+		    "): %s", path, off, store_strerror(r));
+		return r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_BLOCKED;
+	}
+	xh_format_uuid(want, uuid);
+	if (arg_json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_string(&j, "device", path);
+		json_uint(&j, "offset", off);
+		json_string(&j, "swap_uuid", uuid);
+		json_string(&j, "slot", swapslot_name((unsigned)r));
+		json_uint(&j, "seq", p->rec.seq);
+		json_string(&j, "state", record_state_to_string(p->rec.state));
+		json_end_object(&j);
+		json_finish(&j);
+	} else {
+		printf("Recorded in slot %s of %s (swap UUID %s, page %" PRIu64
+		    "): sequence %" PRIu64 ", state %s, event channels %s.\n",
+		    swapslot_name((unsigned)r), path, uuid, off, p->rec.seq,
+		    record_state_to_string(p->rec.state),
+		    evtchn_abi_to_string(p->rec.evtchn));
+	}
+	return EXIT_OK;
+}
+
+static int
+cmd_show_slots(const char *dev)
+{
+	struct store_state st;
+	char path[4096], text[4096];
+	uint64_t off = arg_has_offset ? arg_offset : 0;
+	struct probe *p = NULL;
+	int r;
+
+	if (dev) {
+		if (xh_strlcpy(path, dev, sizeof(path)) >= sizeof(path))
+			return EXIT_USAGE;
+	} else {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
+		if (probe_or_fail(p) < 0) {
+			free(p);
+			return EXIT_SYSTEM;
+		}
+		if (!p->swap.device[0]) {
+			free(p);
+			log_error("no resume swap area is configured; name one: "
+			    "show-slots DEV");
+			return EXIT_USAGE;
+		}
+		if (!arg_has_offset)
+			off = p->swap.resume_offset;
+		r = root_path(arg_root, p->swap.device, path, sizeof(path));
+		free(p);
+		if (r < 0)
+			return EXIT_USAGE;
+	}
+	r = store_read(path, off, &st);
+	if (r < 0 && r != -ENOMSG) {
+		log_error("%s: %s", path, store_strerror(r));
+		return EXIT_SYSTEM;
+	}
+	if (arg_json) {
+		struct json j;
+		unsigned i;
+
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_string(&j, "device", path);
+		json_uint(&j, "offset", off);
+		json_string(&j, "signature", swap_sig_to_string(st.hdr.sig));
+		json_bool(&j, "writable", st.writable == 0);
+		if (st.writable)
+			json_string(&j, "not_writable_because",
+			    store_strerror(st.writable));
+		json_begin_array(&j, "slots");
+		for (i = 0; i < SWAPSLOT_COUNT; i++) {
+			const struct swapslot *sl = &st.slots.slot[i];
+
+			json_begin_object(&j, NULL);
+			json_string(&j, "slot", swapslot_name(i));
+			json_string(&j, "state",
+			    swapslot_state_to_string(sl->state));
+			if (sl->state == SWAPSLOT_INVALID)
+				json_string(&j, "error",
+				    record_strerror(sl->error));
+			if (sl->state == SWAPSLOT_VALID) {
+				json_uint(&j, "seq", sl->rec.seq);
+				json_string(&j, "record_state",
+				    record_state_to_string(sl->rec.state));
+				json_string(&j, "kernel",
+				    sl->rec.kernel_release);
+				json_string(&j, "evtchn",
+				    evtchn_abi_to_string(sl->rec.evtchn));
+			}
+			json_bool(&j, "current",
+			    st.slots.current == (int)i);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		json_finish(&j);
+		return EXIT_OK;
+	}
+	if (store_format_slots(&st, text, sizeof(text)) < 0)
+		log_warning("slot listing truncated");
+	printf("%s:\n%s", path, text);
+	return EXIT_OK;
+}
+
 static int
 cmd_record(void)
 {
@@ -713,11 +925,6 @@ cmd_record(void)
 	struct probe *p;
 	int r, n;
 
-	if (!arg_dry_run && !arg_output) {
-		log_error("record: writing the swap-header store is not "
-		    "built yet; use --dry-run or --output FILE");
-		return EXIT_USAGE;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
@@ -776,6 +983,9 @@ cmd_record(void)
 			printf("Wrote a %d-byte record (sequence %" PRIu64
 			    ", state %s) to %s\n", n, p->rec.seq,
 			    record_state_to_string(p->rec.state), arg_output);
+	} else if (!arg_dry_run) {
+		r = record_to_store(p);
+		goto out;
 	}
 	r = EXIT_OK;
 out:
@@ -837,6 +1047,53 @@ cmd_show_record(const char *path)
 }
 
 /* --- verdict --------------------------------------------------------- */
+
+/*
+ * The image's record from the resume swap area's slots: 1 found, 0 no
+ * valid record (an unknown image), -ENOMSG no image at all (said here).
+ */
+static int
+load_store_record(const struct probe *p, struct record *rec)
+{
+	struct store_state st;
+	const struct record *cur;
+	char path[4096];
+	uint64_t off;
+	int r;
+
+	if (arg_device) {
+		if (xh_strlcpy(path, arg_device, sizeof(path)) >= sizeof(path))
+			return -ENAMETOOLONG;
+	} else if (!p->swap.device[0]) {
+		log_error("no resume swap area is configured; name the record "
+		    "with --record FILE or the area with --device DEV");
+		return -ENODEV;
+	} else if ((r = root_path(arg_root, p->swap.device, path,
+	    sizeof(path))) < 0) {
+		return r;
+	}
+	off = arg_has_offset ? arg_offset : p->swap.resume_offset;
+	r = store_read(path, off, &st);
+	if (r < 0 && r != -ENOMSG)
+		return log_error("%s: %s", path, store_strerror(r));
+	if (r == -ENOMSG || !st.hdr.is_image) {
+		printf("No hibernation image on %s (%s): nothing to resume, "
+		    "the gate does nothing.\n", path,
+		    r == -ENOMSG ? "no swap signature" :
+		    swap_sig_to_string(st.hdr.sig));
+		return -ENOMSG;
+	}
+	cur = swapslot_current(&st.slots);
+	if (!cur) {
+		log_warning("%s holds a hibernation image but no valid "
+		    "record (slot A: %s, slot B: %s)", path,
+		    swapslot_state_to_string(st.slots.slot[0].state),
+		    swapslot_state_to_string(st.slots.slot[1].state));
+		return 0;
+	}
+	*rec = *cur;
+	return 1;
+}
 
 static void
 build_caps(const struct probe *p, const struct record *image,
@@ -983,6 +1240,14 @@ cmd_verdict(void)
 		/* An invalid record is an unknown image: never half-use it. */
 		if (r == EXIT_OK)
 			img = &image;
+	} else {
+		r = load_store_record(p, &image);
+		if (r < 0) {
+			r = r == -ENOMSG ? EXIT_OK : EXIT_SYSTEM;
+			goto out;
+		}
+		if (r > 0)
+			img = &image;
 	}
 	if (img)
 		verdict_compare(img, &p->rec, &diffs);
@@ -1079,13 +1344,65 @@ out:
 	return r;
 }
 
+/* Options of the common parser that take a value (for the pre-scan). */
+static bool
+takes_value(const char *opt)
+{
+	static const char *const with_value[] = { "-r", "--root", "-p",
+		"--policy", "-o", "--output", "-R", "--record", "--state",
+		"--seq", "--now", "--device", "--offset", NULL };
+	size_t i;
+
+	if (strchr(opt, '='))
+		return false;
+	for (i = 0; with_value[i]; i++)
+		if (streq(opt, with_value[i]))
+			return true;
+	/* -rDIR and friends carry their value. */
+	return false;
+}
+
+/*
+ * Commands with options of their own get the argument vector without
+ * the command word. Returns the handler or NULL.
+ */
+static int (*find_own_parser(int argc, char **argv, int *cmd_index))(int,
+    char **)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (streq(argv[i], "--"))
+			return NULL;
+		if (argv[i][0] == '-') {
+			if (takes_value(argv[i]))
+				i++;
+			continue;
+		}
+		*cmd_index = i;
+		if (streq(argv[i], "gate"))
+			return gate_main;
+		if (streq(argv[i], "setup"))
+			return setup_main;
+		return NULL;
+	}
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
+	int (*own)(int, char **);
 	const char *cmd;
-	int r;
+	int r, ci = 0;
 
 	log_init("xen-handover", LOG_INFO);
+	own = find_own_parser(argc, argv, &ci);
+	if (own) {
+		memmove(&argv[ci], &argv[ci + 1],
+		    (size_t)(argc - ci) * sizeof(argv[0]));
+		return own(argc - 1, argv);
+	}
 	r = parse_argv(argc, argv);
 	if (r <= 0)
 		return r < 0 ? EXIT_USAGE : EXIT_OK;
@@ -1100,6 +1417,8 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		arg_record = argv[optind++];
+	} else if (streq(cmd, "show-slots") && optind < argc) {
+		arg_device = argv[optind++];
 	}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
@@ -1115,6 +1434,8 @@ main(int argc, char **argv)
 		r = cmd_verdict();
 	else if (streq(cmd, "show-record"))
 		r = cmd_show_record(arg_record);
+	else if (streq(cmd, "show-slots"))
+		r = cmd_show_slots(arg_device);
 	else {
 		log_error("unknown command '%s'; see --help", cmd);
 		return EXIT_USAGE;

@@ -18,6 +18,7 @@ _Static_assert(SWAPSLOT_SIZE == RECORD_MAX_SIZE, "a slot holds a record");
 #define SWSUSP_ORIG_SIG_OFF 4076
 
 static void	decode_slot(const uint8_t *, struct swapslot *);
+static bool	all_zero(const uint8_t *, size_t);
 
 static void
 decode_slot(const uint8_t *sector, struct swapslot *s)

@@ -1284,6 +1284,79 @@ START_TEST(test_format)
 }
 END_TEST
 
+static ssize_t
+eof_pread(void *u, int fd, void *buf, size_t n, uint64_t off)
+{
+	int *calls = u;
+
+	/* Half a page, then end of file: a device that shrank. */
+	if ((*calls)++ == 0)
+		return store_ops_default.pread(NULL, fd, buf, n / 2, off);
+	return 0;
+}
+
+static ssize_t
+eio_pread(void *u, int fd, void *buf, size_t n, uint64_t off)
+{
+	return -EIO;
+}
+
+START_TEST(test_read_errors)
+{
+	const struct layout *l = &layouts[1];
+	struct store_ops eof = { eof_pread, NULL, NULL, NULL };
+	struct store_ops eio = { eio_pread, NULL, NULL, NULL };
+	struct store_state st;
+	struct record r;
+	int calls = 0;
+
+	ck_assert(make_area(l));
+	fill_rec(&r, 1);
+	ck_assert_int_eq(store_write(area, l->offset, uuid, &r), SWAPSLOT_A);
+	eof.userdata = &calls;
+	ck_assert_int_eq(store_read_ops(&eof, area, l->offset, &st),
+	    -ENODATA);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_int_eq(count_valid(&st), 0);
+	ck_assert_int_eq(store_read_ops(&eio, area, l->offset, &st), -EIO);
+	ck_assert_int_eq(st.slots.current, -1);
+	ck_assert_int_eq(store_read_ops(NULL, area, l->offset, &st), 0);
+	ck_assert_int_eq(st.slots.current, SWAPSLOT_A);
+}
+END_TEST
+
+START_TEST(test_store_exhausted)
+{
+	const struct layout *l = &layouts[0];
+	uint8_t page[PAGE], *before, *after;
+	struct store_state st;
+	struct record r;
+	char buf[1024];
+	size_t n, n2;
+
+	ck_assert(make_area(l));
+	read_hdr_page(l, page);
+	fill_rec(&r, 1);
+	r.seq = UINT64_MAX;
+	ck_assert_int_gt(swapslot_build(&r, page + SWAPSLOT_OFF(SWAPSLOT_B)),
+	    0);
+	write_hdr_page(l, page);
+	before = slurp(area, &n);
+	fill_rec(&r, 2);
+	ck_assert_int_eq(store_write(area, l->offset, uuid, &r), -EDOM);
+	ck_assert_uint_eq(r.seq, 999999);
+	after = slurp(area, &n2);
+	ck_assert_uint_eq(n, n2);
+	ck_assert_mem_eq(before, after, n);
+	free(before);
+	free(after);
+	ck_assert_int_eq(store_read(area, l->offset, &st), 0);
+	ck_assert_int_gt(store_format_slots(&st, buf, sizeof(buf)), 0);
+	ck_assert_msg(strstr(buf, "next write: none (record sequence "
+	    "numbers exhausted)\n"), "%s", buf);
+}
+END_TEST
+
 /* ---- a real block device (loop), when we may make one ---------------- */
 
 static bool
@@ -1425,6 +1498,8 @@ store_suite(void)
 	tcase_add_test(tc, test_refuse_other);
 	tcase_add_loop_test(tc, test_corrupt_slot, 0, NLAYOUTS);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_read_errors);
+	tcase_add_test(tc, test_store_exhausted);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
