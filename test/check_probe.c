@@ -1430,6 +1430,77 @@ START_TEST(test_tree_swap_names)
 }
 END_TEST
 
+/*
+ * The trees captured from real Debian 12 guests on Xen 4.17.7 (see
+ * test/fixtures/README-captured.md). All four ran the same kernel: its
+ * build-id was checked independently against the .notes section inside
+ * the xz payload of /boot/vmlinuz-6.1.0-56-amd64 (next to the Xen ELF
+ * notes; the vDSO images carry other build-ids).
+ */
+static const struct {
+	const char *name;
+	enum guest_type guest;
+	uint32_t features;
+	enum evtchn_abi evtchn;
+	int knob_fifo;
+	enum kaslr_state kaslr;
+	const char *swap_uuid;
+	unsigned long records;
+} captured[] = {
+	{ "deb12-6.1-pvh-fifo", GUEST_PVH, 0x00012305, EVTCHN_FIFO,
+	  KNOB_UNSET, KASLR_OFF, "058e983f-a89c-48e4-804c-3a50738b16b9", 296 },
+	{ "deb12-6.1-pvh-2l", GUEST_PVH, 0x00012305, EVTCHN_2L, 0, KASLR_OFF,
+	  "c299dd92-38d8-4e76-99c7-54453804e46e", 330 },
+	{ "deb12-6.1-pv", GUEST_PV, 0x000220f0, EVTCHN_FIFO, KNOB_UNSET,
+	  KASLR_OFF, "f9e59545-682f-491c-bebd-33516a9115c4", 251 },
+	{ "deb12-6.1-hvm", GUEST_HVM, 0x00012705, EVTCHN_FIFO, KNOB_UNSET,
+	  KASLR_ON, "e8df2bc7-a0ae-4413-8f92-87d283f677e3", 403 },
+};
+
+START_TEST(test_captured)
+{
+	static struct probe p;
+	char dir[PATH_MAX], hex[64], uuid[37];
+	const struct record *r = &p.rec;
+
+	snprintf(dir, sizeof(dir), "%s/%s", fixture_dir(), captured[_i].name);
+	ck_assert_int_eq(probe_run(dir, 1795000000, &p), 0);
+	ck_assert(p.is_xen);
+	ck_assert_int_eq(r->guest_type, captured[_i].guest);
+	ck_assert(r->has_xen_version);
+	ck_assert_uint_eq(r->xen_major, 4);
+	ck_assert_uint_eq(r->xen_minor, 17);
+	ck_assert_str_eq(r->xen_extra, ".7");
+	ck_assert_uint_eq(r->xen_features, captured[_i].features);
+	ck_assert_str_eq(r->kernel_release, "6.1.0-56-amd64");
+	ck_assert_uint_eq(r->build_id_len, 20);
+	xh_hex(r->build_id, r->build_id_len, hex);
+	ck_assert_str_eq(hex, "eb4fbcd037e7253717950bf2b93bd5566f47c56f");
+	ck_assert_int_eq(r->evtchn, captured[_i].evtchn);
+	ck_assert_int_eq(p.evtchn_src, SRC_KMSG);
+	ck_assert_int_eq(r->gnttab_version, 1);
+	ck_assert_int_eq(p.gnttab_src, SRC_KMSG);
+	ck_assert_int_eq(r->knob_fifo_events, captured[_i].knob_fifo);
+	ck_assert_int_eq(r->kaslr, captured[_i].kaslr);
+	ck_assert_int_eq(p.kaslr_src, SRC_KALLSYMS);
+	ck_assert_uint_eq(r->vcpus_possible, 1);
+	ck_assert(!p.kmsg.wrapped);
+	ck_assert_uint_eq(p.kmsg.first_seq, 0);
+	ck_assert_uint_eq(p.kmsg.records, captured[_i].records);
+	ck_assert_int_eq(p.xen_pm_restore, TRI_NO);
+	ck_assert_int_eq(p.lockdown, LOCKDOWN_NONE);
+	ck_assert(p.hibernation_available);
+	ck_assert_str_eq(p.swap.resume_param, "/dev/xvda");
+	ck_assert_str_eq(p.swap.device, "/dev/xvda");
+	ck_assert(p.swap.is_swap && !p.swap.is_image);
+	ck_assert(p.swap.has_uuid);
+	xh_format_uuid(p.swap.uuid, uuid);
+	ck_assert_str_eq(uuid, captured[_i].swap_uuid);
+	ck_assert(p.swap.active);
+	ck_assert_uint_eq(p.swap.size_kib, 1048572);
+}
+END_TEST
+
 static Suite *
 probe_suite(void)
 {
@@ -1461,6 +1532,8 @@ probe_suite(void)
 	tcase_add_loop_test(tc, test_fixture, 0,
 	    sizeof(fixtures) / sizeof(fixtures[0]));
 	tcase_add_test(tc, test_missing_root);
+	tcase_add_loop_test(tc, test_captured, 0,
+	    sizeof(captured) / sizeof(captured[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("trees");
