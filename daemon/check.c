@@ -219,10 +219,11 @@ check_xen_state(const struct probe *p, const struct conf *cfg,
 	}
 
 	/*
-	 * A warning: Linux picks v2 only on huge guests or when asked, so an
-	 * unpinned version rarely changes between two boots of one domain.
+	 * A warning, and only when the kernel runs (or may run) something
+	 * other than the automatic choice: Linux picks v1 unless the guest is
+	 * huge or asks for v2, so an unpinned v1 stays v1 from boot to boot.
 	 */
-	if (r->knob_gnttab_version == KNOB_UNSET) {
+	if (r->knob_gnttab_version == KNOB_UNSET && r->gnttab_version != 1) {
 		b = add(out, BLOCK_GNTTAB_UNPINNED, LEVEL_WARNING);
 		if (b) {
 			v = r->gnttab_version > 0 ? r->gnttab_version : 1;
@@ -255,10 +256,10 @@ check_swap(const struct probe *p, struct blocker_list *out)
 			set_what(b, "No resume swap area: the command line has "
 			    "no resume= or xen_handover.resume= and "
 			    "/sys/power/resume is unset.");
-			set_fix(b, "Run `xen-handover setup` to pick a swap "
-			    "partition (or add xen_handover.resume=UUID=<swap "
-			    "UUID> to the command line) and rebuild the "
-			    "initramfs.");
+			set_fix(b, "Choose a swap area at least as large as "
+			    "RAM (`swapon --show`), add "
+			    "xen_handover.resume=UUID=<its swap UUID> to the "
+			    "kernel command line and rebuild the initramfs.");
 		}
 	}
 

@@ -19,6 +19,7 @@
 #include "cmdline.h"
 #include "conf.h"
 #include "fileio.h"
+#include "gate.h"
 #include "json.h"
 #include "log.h"
 #include "probe.h"
@@ -64,6 +65,12 @@ help(void)
 	    "(default: the\n"
 	    "                      resume swap area)\n"
 	    "  show-record F       decode and print a record file\n"
+	    "  setup [--dry-run|--undo]\n"
+	    "                      hand resume to the gate and pin the boot "
+	    "command line\n"
+	    "                      to this kernel's Xen knobs (GRUB)\n"
+	    "  gate                the resume gate (initramfs); see "
+	    "xen-handover(8)\n"
 	    "  verdict [--record F]\n"
 	    "                      compare this boot kernel with the image's "
 	    "record (from\n"
@@ -1095,113 +1102,18 @@ load_store_record(const struct probe *p, struct record *rec)
 	return 1;
 }
 
-static void
-build_caps(const struct probe *p, const struct record *image,
-    struct capabilities *caps)
-{
-	char kpath[256];
-
-	memset(caps, 0, sizeof(*caps));
-	caps->guest_type = p->rec.guest_type;
-	if (p->rec.has_xen_version) {
-		caps->xen_major = p->rec.xen_major;
-		caps->xen_minor = p->rec.xen_minor;
-	}
-	caps->kexec = p->kexec_supported && !p->kexec_load_disabled &&
-	    p->kexec_tool && (p->lockdown == LOCKDOWN_NONE ||
-	    p->lockdown == LOCKDOWN_UNKNOWN);
-	/* The gate (next stage) embeds the image kernel in the initramfs;
-	 * here: the image's release under /boot of the root. */
-	if (image && image->kernel_release[0]) {
-		snprintf(kpath, sizeof(kpath), "/boot/vmlinuz-%s",
-		    image->kernel_release);
-		caps->image_kernel = exists_at(arg_root, kpath) > 0;
-	}
-	/* xl soft-resets HVM guests; libxl rejects PVH (xen.md 4.3). */
-	caps->toolstack_soft_reset = p->rec.guest_type == GUEST_HVM ||
-	    (p->rec.guest_type == GUEST_PVH && arg_dom0_soft_reset);
-	caps->repaired = cmdline_get_bool(&p->cmdline,
-	    "xen_handover.repaired") == 1;
-}
-
 static int
 resolve_policy(const struct probe *p, struct policy *pol)
 {
-	const char *v;
 	struct conf cfg;
-	int m;
 
 	if (load_conf(&cfg) < 0)
 		return -EINVAL;
-	*pol = cfg.policy;
-	v = cmdline_get(&p->cmdline, "xen_handover.policy");
-	if (v) {
-		m = policy_mode_from_string(v);
-		if (m < 0)
-			log_warning("ignoring xen_handover.policy=%s on the "
-			    "kernel command line (auto, strict, refuse, "
-			    "force)", v);
-		else
-			pol->mode = (enum policy_mode)m;
-	}
-	if (arg_policy)
-		pol->mode = (enum policy_mode)
-		    policy_mode_from_string(arg_policy);
+	if (gate_resolve_policy(&cfg, &p->cmdline, arg_policy, pol) > 0)
+		log_warning("ignoring xen_handover.policy=%s on the kernel "
+		    "command line (auto, strict, refuse, force)",
+		    cmdline_get(&p->cmdline, "xen_handover.policy"));
 	return 0;
-}
-
-static int
-suggested_cmdline(const struct probe *p, const struct decision *d,
-    char *out, size_t outsz)
-{
-	const char *remove[5] = { "xen_handover.repaired", NULL };
-	const char *append[5] = { NULL };
-	char fe[32], gv[48];
-	size_t nr = 1, na = 0;
-
-	/* Knobs the image does not ask for stay as they are. */
-	if (d->set_fifo_events != KNOB_UNSET) {
-		snprintf(fe, sizeof(fe), "xen.fifo_events=%d",
-		    d->set_fifo_events);
-		remove[nr++] = "xen.fifo_events";
-		append[na++] = fe;
-	}
-	if (d->set_gnttab_version != KNOB_UNSET) {
-		snprintf(gv, sizeof(gv), "grant_table.version=%d",
-		    d->set_gnttab_version);
-		remove[nr++] = "grant_table.version";
-		append[na++] = gv;
-	}
-	if (d->set_nokaslr) {
-		remove[nr++] = "nokaslr";
-		append[na++] = "nokaslr";
-	}
-	if (d->verdict == VERDICT_REPAIR)
-		append[na++] = "xen_handover.repaired=1";
-	return cmdline_rewrite(p->cmdline_raw, remove, append, out, outsz);
-}
-
-static const char *
-gate_action(const struct decision *d)
-{
-	switch (d->verdict) {
-	case VERDICT_PROCEED:
-		return "write /sys/power/resume_offset and /sys/power/resume:"
-		    " the kernel resumes the image";
-	case VERDICT_FORCE:
-		return "resume anyway, as the policy demands: write "
-		    "/sys/power/resume_offset and /sys/power/resume";
-	case VERDICT_REPAIR:
-		return "kexec the image's kernel with the corrected command "
-		    "line; Xen soft-resets the domain and the second boot "
-		    "matches the image";
-	case VERDICT_REFUSE:
-		return "do not resume: leave the image and its signature "
-		    "untouched and keep this boot from activating the swap "
-		    "area";
-	default:
-		return "?";
-	}
 }
 
 static int
@@ -1213,7 +1125,7 @@ cmd_verdict(void)
 	struct decision dec;
 	struct policy pol;
 	struct probe *p;
-	char fixed[CMDLINE_MAX];
+	char fixed[CMDLINE_MAX], kpath[256];
 	size_t i;
 	int r;
 
@@ -1251,17 +1163,21 @@ cmd_verdict(void)
 	}
 	if (img)
 		verdict_compare(img, &p->rec, &diffs);
-	build_caps(p, img, &caps);
-	r = verdict_decide(&pol, img, &diffs, &caps, &dec);
+	/* The gate finds the kernel in the initramfs; here, in /boot. */
+	gate_build_caps(p, p->kexec_tool, gate_find_kernel(arg_root, img,
+	    GATE_KERNEL_ALLOW_BOOT, kpath, sizeof(kpath)) == 0,
+	    arg_dom0_soft_reset, &caps);
+	r = gate_decide(&pol, img, &diffs, &caps, &dec);
 	if (r < 0) {
 		log_error_errno(r, "cannot decide: %m");
 		r = EXIT_SYSTEM;
 		goto out;
 	}
 	fixed[0] = '\0';
-	if (dec.verdict == VERDICT_REPAIR || dec.verdict == VERDICT_REFUSE)
-		if (suggested_cmdline(p, &dec, fixed, sizeof(fixed)) < 0)
-			fixed[0] = '\0';
+	if ((dec.verdict == VERDICT_REPAIR || dec.verdict == VERDICT_REFUSE) &&
+	    gate_cmdline(p->cmdline_raw, img, &diffs, &dec, fixed,
+	    sizeof(fixed)) < 0)
+		fixed[0] = '\0';
 
 	if (arg_json) {
 		struct json j;
@@ -1287,7 +1203,7 @@ cmd_verdict(void)
 			json_end_object(&j);
 		}
 		json_end_array(&j);
-		json_string(&j, "action", gate_action(&dec));
+		json_string(&j, "action", gate_action_text(dec.verdict));
 		if (fixed[0])
 			json_string(&j, "cmdline", fixed);
 		json_end_object(&j);
@@ -1318,7 +1234,7 @@ cmd_verdict(void)
 		    verdict_to_string(dec.verdict),
 		    policy_mode_to_string(pol.mode));
 		printf("Reason: %s\n", dec.reason);
-		printf("Gate action: %s.\n", gate_action(&dec));
+		printf("Gate action: %s.\n", gate_action_text(dec.verdict));
 		if (dec.verdict == VERDICT_REPAIR && fixed[0])
 			printf("kexec command line: %s\n", fixed);
 		else if (dec.verdict == VERDICT_REFUSE && fixed[0] &&

@@ -1674,7 +1674,7 @@ START_TEST(test_check_each)
 		{ "gnttab unpinned", m_gnttab_unpinned, BLOCK_GNTTAB_UNPINNED,
 		    LEVEL_WARNING, "grant_table.version=2", -1 },
 		{ "no resume", m_no_resume, BLOCK_NO_RESUME_SWAP,
-		    LEVEL_BLOCKER, "xen-handover setup", -1 },
+		    LEVEL_BLOCKER, "xen_handover.resume=UUID=", -1 },
 		{ "not swap", m_not_swap, BLOCK_SWAP_NOT_SWAP, LEVEL_BLOCKER,
 		    "mkswap", -1 },
 		{ "small swap", m_small_swap, BLOCK_SWAP_TOO_SMALL,
@@ -1833,6 +1833,26 @@ START_TEST(test_check_all_at_once)
 }
 END_TEST
 
+/* An unpinned v1 grant table is the automatic choice: nothing to say. */
+START_TEST(test_check_gnttab_v1_unpinned_quiet)
+{
+	struct blocker_list bl;
+	struct probe *p = calloc(1, sizeof(*p));
+	struct conf cfg;
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	good_probe(p);
+	p->rec.knob_gnttab_version = KNOB_UNSET;
+	p->rec.gnttab_version = 1;
+	conf_init(&cfg);
+	check_run(p, &cfg, &bl);
+	for (i = 0; i < bl.n; i++)
+		ck_assert_int_ne(bl.b[i].id, BLOCK_GNTTAB_UNPINNED);
+	free(p);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -1850,6 +1870,7 @@ verdict_suite(void)
 	tcase_add_test(tc, test_kaslr_exhaustive);
 	tcase_add_test(tc, test_kernel_identity_exhaustive);
 	tcase_add_test(tc, test_cmdline_digest);
+	tcase_add_test(tc, test_check_gnttab_v1_unpinned_quiet);
 	tcase_add_test(tc, test_cmdline_layout);
 	tcase_add_test(tc, test_xen_features_bitwise);
 	tcase_add_test(tc, test_compare_values_and_args);
