@@ -11,6 +11,7 @@
  * non-empty err is a warning for the caller to log.
  *
  * Keys and values are case-insensitive; '_' and '-' are the same in keys.
+ * Except "resume": a device name (LABEL=Swap) keeps its case.
  * Later lines (and later files) win.
  */
 #include <dirent.h>
@@ -78,6 +79,7 @@ conf_init(struct conf *c)
 	c->policy.mode = POLICY_AUTO;
 	c->policy.unknown_image = UNKNOWN_IMAGE_PROCEED;
 	c->allow_kaslr = false;
+	c->timeout = -1;
 }
 
 static int
@@ -195,6 +197,43 @@ apply(struct conf *c, const char *key, const char *val, const char **why)
 			return -EINVAL;
 		}
 		c->policy.unknown_image = (enum unknown_image_action)r;
+		return 0;
+	}
+	if (key_is(key, "resume")) {
+		const char *p;
+
+		for (p = val; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				*why = "control character in the device name";
+				return -EINVAL;
+			}
+		if (xh_strlcpy(c->resume, val, sizeof(c->resume)) >=
+		    sizeof(c->resume)) {
+			c->resume[0] = '\0';
+			*why = "device name too long";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (key_is(key, "resume-offset")) {
+		unsigned long long v;
+
+		if (xh_parse_u64(val, 10, &v) < 0) {
+			*why = "expected a page number";
+			return -EINVAL;
+		}
+		c->has_resume_offset = true;
+		c->resume_offset = v;
+		return 0;
+	}
+	if (key_is(key, "timeout")) {
+		unsigned long long v;
+
+		if (xh_parse_u64(val, 10, &v) < 0 || v > CONF_TIMEOUT_MAX) {
+			*why = "expected whole seconds, 0 to 3600";
+			return -EINVAL;
+		}
+		c->timeout = (int)v;
 		return 0;
 	}
 	if (key_is(key, "allow-kaslr")) {
@@ -424,6 +463,26 @@ next:
 		free(names[i]);
 	}
 	free(names);
+	if (r < 0)
+		return r;
+	*c = tmp;
+	return 0;
+}
+
+int
+conf_load_file(struct conf *c, const char *root, const char *path,
+    char *err, size_t errsz)
+{
+	struct err_buf e = { err, errsz };
+	struct conf tmp;
+	int r;
+
+	if (err && errsz)
+		err[0] = '\0';
+	if (!c || !path)
+		return -EINVAL;
+	tmp = *c;
+	r = load_file(&tmp, root, path, &e);
 	if (r < 0)
 		return r;
 	*c = tmp;

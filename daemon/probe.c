@@ -16,6 +16,7 @@
 
 #include "fileio.h"
 #include "probe.h"
+#include "resume.h"
 #include "sha256.h"
 #include "swaphdr.h"
 #include "util.h"
@@ -38,10 +39,6 @@ static void read_kallsyms(const char *root, struct ksyms *k, char *buf,
     size_t bufsz);
 static void probe_kallsyms(struct probe *p, char *scratch);
 static void probe_power(struct probe *p);
-static int parse_majmin(const char *s, uint32_t *maj, uint32_t *min);
-static int resolve_in_root(const char *root, const char *path, char *out,
-    size_t outsz);
-static void resume_param_path(const char *param, char *out, size_t outsz);
 static void unescape_octal(char *s);
 static void probe_swaps_file(struct probe *p, char *text);
 static void probe_swap(struct probe *p, char *scratch);
@@ -610,110 +607,6 @@ probe_power(struct probe *p)
 	}
 }
 
-/* "MAJ:MIN" (sysfs, or resume=MAJ:MIN): 0 and the numbers, or -EINVAL. */
-static int
-parse_majmin(const char *s, uint32_t *maj, uint32_t *min)
-{
-	unsigned long long a, b;
-	char tmp[64];
-	char *colon;
-
-	if (xh_strlcpy(tmp, s, sizeof(tmp)) >= sizeof(tmp))
-		return -EINVAL;
-	colon = strchr(tmp, ':');
-	if (!colon)
-		return -EINVAL;
-	*colon = '\0';
-	if (xh_parse_u64(tmp, 10, &a) < 0 ||
-	    xh_parse_u64(colon + 1, 10, &b) < 0)
-		return -EINVAL;
-	if (a > UINT32_MAX || b > UINT32_MAX)
-		return -EINVAL;
-	*maj = (uint32_t)a;
-	*min = (uint32_t)b;
-	return 0;
-}
-
-/*
- * Resolve path (inside root) through symlinks, staying inside root:
- * the result, also inside root, goes to out. -ENOENT when it does not
- * exist.
- */
-static int
-resolve_in_root(const char *root, const char *path, char *out,
-    size_t outsz)
-{
-	char full[PATH_MAX], rroot[PATH_MAX], rfull[PATH_MAX];
-	size_t rl;
-
-	if (root_path(root, path, full, sizeof(full)) < 0)
-		return -ENAMETOOLONG;
-	if (!realpath(full, rfull))
-		return -ENOENT;
-	if (!realpath(root, rroot))
-		return -ENOENT;
-	rl = strlen(rroot);
-	if (streq(rroot, "/")) {
-		rl = 0;
-	} else if (strncmp(rfull, rroot, rl) != 0 ||
-	    (rfull[rl] != '/' && rfull[rl] != '\0')) {
-		/* An absolute link out of a fixture tree: keep the name. */
-		return xh_strlcpy(out, path, outsz) >= outsz ?
-		    -ENAMETOOLONG : 0;
-	}
-	if (xh_strlcpy(out, rfull[rl] ? rfull + rl : "/", outsz) >= outsz)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* The device resume= names, as a path inside root; "" if unknown. */
-static void
-resume_param_path(const char *param, char *out, size_t outsz)
-{
-	static const struct {
-		const char *prefix, *dir;
-	} tags[] = {
-		{ "UUID=", "/dev/disk/by-uuid/" },
-		{ "PARTUUID=", "/dev/disk/by-partuuid/" },
-		{ "LABEL=", "/dev/disk/by-label/" },
-		{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
-	};
-	uint32_t maj, min;
-	size_t i;
-
-	out[0] = '\0';
-	if (param[0] == '/') {
-		xh_strlcpy(out, param, outsz);
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(tags); i++) {
-		const char *v = param + strlen(tags[i].prefix);
-
-		if (!startswith(param, tags[i].prefix))
-			continue;
-		if (!*v || strchr(v, '/'))
-			return;
-		snprintf(out, outsz, "%s%s", tags[i].dir, v);
-		return;
-	}
-	if (parse_majmin(param, &maj, &min) == 0)
-		snprintf(out, outsz, "/dev/block/%u:%u", maj, min);
-}
-
-/* Do two paths inside root name the same file once links are followed? */
-static bool
-same_file_in_root(const char *root, const char *a, const char *b)
-{
-	char fa[PATH_MAX], fb[PATH_MAX], ra[PATH_MAX], rb[PATH_MAX];
-
-	if (root_path(root, a, fa, sizeof(fa)) < 0 ||
-	    root_path(root, b, fb, sizeof(fb)) < 0)
-		return false;
-	if (!realpath(fa, ra) || !realpath(fb, rb))
-		return false;
-	return streq(ra, rb);
-}
-
 /* /proc/swaps escapes ' ', '\t', '\n' and '\\' as \ooo. */
 static void
 unescape_octal(char *s)
@@ -756,9 +649,9 @@ probe_swaps_file(struct probe *p, char *text)
 			continue;
 		unescape_octal(name);
 		if (!streq(name, sw->device) &&
-		    (resolve_in_root(p->root, name, resolved,
+		    (resume_resolve_in_root(p->root, name, resolved,
 		    sizeof(resolved)) < 0 || !streq(resolved, sw->device)) &&
-		    !same_file_in_root(p->root, name, sw->device))
+		    !resume_same_file_in_root(p->root, name, sw->device))
 			continue;
 		sw->active = true;
 		sw->size_kib = size;
@@ -771,34 +664,40 @@ probe_swap(struct probe *p, char *scratch)
 {
 	struct probe_swap *sw = &p->swap;
 	struct record_swap *rs = &p->rec.swap;
-	char buf[SMALL], path[256], full[PATH_MAX];
+	struct resume_spec spec = { 0 };
+	char buf[SMALL], devnum[32], full[PATH_MAX];
 	unsigned long long off;
-	const char *v;
 	struct stat st;
+	int r = -ENOENT;
 
-	v = cmdline_get(&p->cmdline, "resume");
-	if (v)
-		xh_strlcpy(sw->resume_param, v, sizeof(sw->resume_param));
+	/* xen_handover.resume= (setup moves resume= there) before resume=. */
+	resume_spec_from_cmdline(&p->cmdline, &spec);
+	xh_strlcpy(sw->resume_param, spec.param, sizeof(sw->resume_param));
 	if (read_line_at(p->root, "/sys/power/resume", buf,
 	    sizeof(buf)) >= 0 &&
-	    parse_majmin(buf, &sw->resume_major, &sw->resume_minor) == 0 &&
+	    resume_parse_devnum(buf, &sw->resume_major,
+	    &sw->resume_minor) == 0 &&
 	    (sw->resume_major || sw->resume_minor))
 		sw->has_resume_dev = true;
-	if (line_u64(p->root, "/sys/power/resume_offset", 10, &off) == 0 ||
-	    ((v = cmdline_get(&p->cmdline, "resume_offset")) &&
-	    xh_parse_u64(v, 10, &off) == 0)) {
+	if (line_u64(p->root, "/sys/power/resume_offset", 10, &off) == 0) {
 		sw->has_resume_offset = true;
 		sw->resume_offset = off;
+	} else if (spec.has_offset) {
+		sw->has_resume_offset = true;
+		sw->resume_offset = spec.offset;
 	}
 
-	path[0] = '\0';
-	if (sw->has_resume_dev)
-		snprintf(path, sizeof(path), "/dev/block/%u:%u",
-		    sw->resume_major, sw->resume_minor);
-	else if (sw->resume_param[0])
-		resume_param_path(sw->resume_param, path, sizeof(path));
-	if (path[0] && resolve_in_root(p->root, path, sw->device,
-	    sizeof(sw->device)) < 0)
+	/* What the kernel was told wins over what the command line says. */
+	if (sw->has_resume_dev) {
+		snprintf(devnum, sizeof(devnum), "%u:%u", sw->resume_major,
+		    sw->resume_minor);
+		r = resume_locate(p->root, devnum, sw->device,
+		    sizeof(sw->device));
+	} else if (sw->resume_param[0]) {
+		r = resume_locate(p->root, sw->resume_param, sw->device,
+		    sizeof(sw->device));
+	}
+	if (r < 0)
 		sw->device[0] = '\0';
 
 	/* dev_t holds a 12-bit major and a 20-bit minor. */

@@ -1126,7 +1126,6 @@ cmd_verdict(void)
 	struct policy pol;
 	struct probe *p;
 	char fixed[CMDLINE_MAX], kpath[256];
-	size_t i;
 	int r;
 
 	p = calloc(1, sizeof(*p));
@@ -1188,21 +1187,7 @@ cmd_verdict(void)
 		json_string(&j, "policy", policy_mode_to_string(pol.mode));
 		json_string(&j, "reason", dec.reason);
 		json_bool(&j, "record_valid", img != NULL);
-		json_begin_array(&j, "differences");
-		for (i = 0; i < diffs.n; i++) {
-			const struct difference *d = &diffs.d[i];
-
-			json_begin_object(&j, NULL);
-			json_string(&j, "field", field_to_string(d->field));
-			json_string(&j, "severity",
-			    severity_to_string(d->severity));
-			json_bool(&j, "fixable", d->fixable);
-			json_string(&j, "expected", d->expected);
-			json_string(&j, "found", d->found);
-			json_string(&j, "detail", d->detail);
-			json_end_object(&j);
-		}
-		json_end_array(&j);
+		gate_json_differences(&j, &diffs);
 		json_string(&j, "action", gate_action_text(dec.verdict));
 		if (fixed[0])
 			json_string(&j, "cmdline", fixed);
@@ -1218,18 +1203,7 @@ cmd_verdict(void)
 		}
 		if (img && diffs.n == 0)
 			printf("Differences: none\n");
-		else if (diffs.n)
-			printf("Differences (image -> this boot):\n");
-		for (i = 0; i < diffs.n; i++) {
-			const struct difference *d = &diffs.d[i];
-
-			printf("  %-8s %-15s %s -> %s%s\n",
-			    severity_to_string(d->severity),
-			    field_to_string(d->field), d->expected, d->found,
-			    d->fixable ? " (repairable)" : "");
-			if (d->detail[0])
-				printf("           %s\n", d->detail);
-		}
+		gate_print_differences(stdout, &diffs, true);
 		printf("Verdict: %s (policy %s)\n",
 		    verdict_to_string(dec.verdict),
 		    policy_mode_to_string(pol.mode));

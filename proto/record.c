@@ -801,6 +801,35 @@ encode_known(const struct record *r, struct out *o)
 	out_char(o, '\n');
 }
 
+/*
+ * The whole payload into o (whose capacity is RECORD_MAX_PAYLOAD): the
+ * known keys, cl when it still fits, the unknown lines. 0, -EINVAL or
+ * -EMSGSIZE.
+ */
+static int
+encode_payload(const struct record *r, struct out *o)
+{
+	int ret;
+
+	if ((ret = validate(r)) < 0)
+		return ret;
+	encode_known(r, o);
+	if (r->has_cmdline) {
+		size_t n = strlen(r->cmdline);
+
+		/* Only when printable and the whole record still fits. */
+		if (all_printable(r->cmdline, n) &&
+		    strlen(keys[K_CL].name) + n + 2 + r->unknown_len <=
+		    o->cap - o->len) {
+			out_key(o, K_CL);
+			out_mem(o, r->cmdline, n);
+			out_char(o, '\n');
+		}
+	}
+	out_mem(o, r->unknown, r->unknown_len);
+	return o->full ? -EMSGSIZE : 0;
+}
+
 int
 record_encode(const struct record *r, uint8_t *buf, size_t bufsz)
 {
@@ -812,24 +841,8 @@ record_encode(const struct record *r, uint8_t *buf, size_t bufsz)
 	size_t size;
 	int ret;
 
-	if ((ret = validate(r)) < 0)
+	if ((ret = encode_payload(r, &o)) < 0)
 		return ret;
-	encode_known(r, &o);
-	if (r->has_cmdline) {
-		size_t n = strlen(r->cmdline);
-
-		/* Only when printable and the whole record still fits. */
-		if (all_printable(r->cmdline, n) &&
-		    strlen(keys[K_CL].name) + n + 2 + r->unknown_len <=
-		    o.cap - o.len) {
-			out_key(&o, K_CL);
-			out_mem(&o, r->cmdline, n);
-			out_char(&o, '\n');
-		}
-	}
-	out_mem(&o, r->unknown, r->unknown_len);
-	if (o.full)
-		return -EMSGSIZE;
 
 	memcpy(rec, RECORD_MAGIC, MAGIC_LEN);
 	rec[OFF_MAJOR] = RECORD_VERSION_MAJOR;
@@ -843,6 +856,38 @@ record_encode(const struct record *r, uint8_t *buf, size_t bufsz)
 		return -ENOBUFS;
 	memcpy(buf, rec, size);
 	return (int)size;
+}
+
+int
+record_encode_payload(const struct record *r, char *buf, size_t bufsz)
+{
+	char text[RECORD_MAX_PAYLOAD];
+	struct out o = { .p = text, .cap = sizeof(text) };
+	int ret;
+
+	if ((ret = encode_payload(r, &o)) < 0)
+		return ret;
+	if (bufsz == 0 || o.len > bufsz - 1)
+		return -ENOBUFS;
+	memcpy(buf, text, o.len);
+	buf[o.len] = '\0';
+	return (int)o.len;
+}
+
+int
+record_decode_payload(const char *text, size_t len, struct record *r)
+{
+	int ret;
+
+	record_init(r);
+	if (len > RECORD_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	ret = decode_payload(text, len, r);
+	if (ret < 0) {
+		record_init(r);
+		return ret;
+	}
+	return (int)len;
 }
 
 const char *

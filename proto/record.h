@@ -140,6 +140,27 @@ int record_encode(const struct record *r, uint8_t *buf, size_t bufsz);
  */
 int record_decode(const uint8_t *buf, size_t len, struct record *r);
 
+/*
+ * The payload alone, as key=value text (RECORD.md section 2), for
+ * carriers that have their own framing (the xenstore "record" node,
+ * proto/XENSTORE.md). record_encode_payload() writes exactly the bytes
+ * record_encode() puts after the envelope, then a NUL; it returns their
+ * length (without the NUL), -EINVAL or -EMSGSIZE as record_encode() does
+ * (the payload must fit a record: at most RECORD_MAX_PAYLOAD bytes), or
+ * -ENOBUFS when bufsz cannot hold the text and its terminator.
+ */
+int record_encode_payload(const struct record *r, char *buf, size_t bufsz);
+
+/*
+ * Decode len bytes of payload text (no envelope, no CRC, no terminator
+ * needed; a NUL inside len is a syntax error). As strict as
+ * record_decode() from its check 7 on. Returns len, or on failure resets
+ * r and returns: -EMSGSIZE (len > RECORD_MAX_PAYLOAD), -EILSEQ, -ENOTUNIQ,
+ * -EINVAL or -ENOKEY, with record_decode()'s meanings. The envelope
+ * fields ver_major, ver_minor and seq stay 0: the carrier supplies seq.
+ */
+int record_decode_payload(const char *text, size_t len, struct record *r);
+
 /* A precise message for a record_decode()/record_encode() error. */
 const char *record_strerror(int err);
 

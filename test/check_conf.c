@@ -224,6 +224,55 @@ START_TEST(test_unknown_keys_warn)
 }
 END_TEST
 
+START_TEST(test_gate_keys)
+{
+	static const char *const bad[] = {
+		"resume-offset = -1", "resume-offset = 3x", "resume-offset = ",
+		"timeout = 3601", "timeout = 1.5", "timeout = -2",
+		"resume = /dev/\x01xvdb",
+	};
+	char err[256], big[400];
+	struct conf c;
+	size_t i;
+
+	conf_init(&c);
+	ck_assert_str_eq(c.resume, "");
+	ck_assert(!c.has_resume_offset);
+	ck_assert_int_eq(c.timeout, -1);
+	/* The device keeps its case and its '=': only the first one splits. */
+	ck_assert_int_eq(parse(&c, "resume = LABEL=MySwap\n"
+	    "resume_offset = 34816\ntimeout = 0\n", err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(c.resume, "LABEL=MySwap");
+	ck_assert(c.has_resume_offset);
+	ck_assert_uint_eq(c.resume_offset, 34816);
+	ck_assert_int_eq(c.timeout, 0);
+	ck_assert_int_eq(parse(&c, "Resume = UUID=0c9d2a47-5e1b-4f83-a6d2-"
+	    "7b8c9e0f1a2b\ntimeout = 3600\n", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.resume, "UUID=0c9d2a47-5e1b-4f83-a6d2-7b8c9e0f1a2b");
+	ck_assert_int_eq(c.timeout, 3600);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct conf before;
+
+		conf_init(&c);
+		before = c;
+		ck_assert_msg(parse(&c, bad[i], err, sizeof(err)) == -EINVAL,
+		    "%s accepted", bad[i]);
+		ck_assert_msg(strstr(err, "test.conf:1:") != NULL, "%s", err);
+		ck_assert_mem_eq(&c, &before, sizeof(c));
+	}
+	/* A device name longer than resume= can be. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "resume = /", 10);
+	big[sizeof(big) - 1] = '\0';
+	conf_init(&c);
+	ck_assert_int_eq(parse(&c, big, err, sizeof(err)), -EINVAL);
+	ck_assert(strstr(err, "too long") != NULL);
+	ck_assert_str_eq(c.resume, "");
+}
+END_TEST
+
 START_TEST(test_bounds)
 {
 	struct conf c;
@@ -481,6 +530,39 @@ START_TEST(test_load_dropin_is_file)
 }
 END_TEST
 
+START_TEST(test_load_gate_file)
+{
+	struct conf c;
+	char err[256];
+
+	/* Absent: fine, nothing changes. */
+	conf_init(&c);
+	ck_assert_int_eq(conf_load_file(&c, root, CONF_GATE_PATH, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(c.resume, "");
+
+	/* Read over what conf_load() found: later wins. */
+	write_at(CONF_PATH, "policy = strict\ntimeout = 5\n");
+	write_at(CONF_GATE_PATH, "resume = /dev/xvdb\ntimeout = 2\n");
+	conf_init(&c);
+	ck_assert_int_eq(conf_load(&c, root, err, sizeof(err)), 0);
+	ck_assert_int_eq(conf_load_file(&c, root, CONF_GATE_PATH, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c.policy.mode, POLICY_STRICT);
+	ck_assert_int_eq(c.timeout, 2);
+	ck_assert_str_eq(c.resume, "/dev/xvdb");
+
+	/* A bad gate file leaves the configuration as it was. */
+	write_at(CONF_GATE_PATH, "timeout = 2\nresume-offset = x\n");
+	conf_init(&c);
+	ck_assert_int_eq(conf_load_file(&c, root, CONF_GATE_PATH, err,
+	    sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, CONF_GATE_PATH ":2: invalid value \"x\" for "
+	    "resume-offset: expected a page number");
+	ck_assert_int_eq(c.timeout, -1);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -496,6 +578,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_atomic_on_error);
 	tcase_add_test(tc, test_unknown_keys_warn);
 	tcase_add_test(tc, test_bounds);
+	tcase_add_test(tc, test_gate_keys);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
@@ -507,6 +590,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_load_too_big);
 	tcase_add_test(tc, test_load_masked_and_not_dir);
 	tcase_add_test(tc, test_load_dropin_is_file);
+	tcase_add_test(tc, test_load_gate_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
