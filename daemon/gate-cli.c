@@ -33,6 +33,10 @@ gate_help(void)
 	    "gate.conf,\n"
 	    "                        else %d)\n"
 	    "  -p, --policy P        auto|strict|refuse|force\n"
+	    "      --resume DEV      the resume device (default: "
+	    "xen_handover.resume=,\n"
+	    "                        resume=, then resume in gate.conf)\n"
+	    "      --resume-offset N its header page (swap files)\n"
 	    "      --kexec PATH      the kexec binary (default /usr/sbin/kexec "
 	    "or /sbin/kexec)\n"
 	    "      --dom0-soft-reset the toolstack soft-resets this PVH guest\n"
@@ -53,6 +57,8 @@ gate_main(int argc, char **argv)
 		ARG_TIMEOUT,
 		ARG_KEXEC,
 		ARG_DOM0_SOFT_RESET,
+		ARG_RESUME,
+		ARG_RESUME_OFFSET,
 	};
 	static const struct option options[] = {
 		{ "root", required_argument, NULL, 'r' },
@@ -61,6 +67,9 @@ gate_main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, ARG_TIMEOUT },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "kexec", required_argument, NULL, ARG_KEXEC },
+		{ "resume", required_argument, NULL, ARG_RESUME },
+		{ "resume-offset", required_argument, NULL,
+		    ARG_RESUME_OFFSET },
 		{ "dom0-soft-reset", no_argument, NULL, ARG_DOM0_SOFT_RESET },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -111,6 +120,19 @@ gate_main(int argc, char **argv)
 			break;
 		case ARG_KEXEC:
 			g->kexec_arg = optarg;
+			break;
+		case ARG_RESUME:
+			g->resume_arg = optarg;
+			break;
+		case ARG_RESUME_OFFSET:
+			if (xh_parse_u64(optarg, 10, &v) < 0) {
+				log_error("bad --resume-offset '%s' (pages)",
+				    optarg);
+				r = EXIT_USAGE;
+				goto out;
+			}
+			g->has_offset_arg = true;
+			g->offset_arg = v;
 			break;
 		case ARG_DOM0_SOFT_RESET:
 			g->dom0_soft_reset = true;

@@ -218,8 +218,9 @@ gate_decide(const struct policy *pol, const struct record *image,
 			continue;
 		n += snprintf(out->reason + len, sizeof(out->reason) - len,
 		    " %s (image: %s, this boot: %s): %s",
-		    field_to_string(d->field), d->expected, d->found,
-		    d->detail);
+		    d->field == FIELD_RAM ? "Memory size" :
+		    d->field == FIELD_MEMMAP ? "Memory map" : "vCPU count",
+		    d->expected, d->found, d->detail);
 	}
 	return 0;
 }
@@ -550,6 +551,8 @@ static void glog(struct gate *g, int level, const char *fmt, ...)
 static void klog(struct gate *g, int level, const char *fmt, ...)
     _printf_(3, 4);
 static void say(struct gate *g, const char *fmt, ...) _printf_(2, 3);
+static void vlog(struct gate *g, int level, bool console, const char *fmt,
+    va_list ap) _printf_(4, 0);
 
 static void
 vlog(struct gate *g, int level, bool console, const char *fmt, va_list ap)
@@ -687,6 +690,22 @@ noresume(const struct cmdline *c)
 	    (v && (streq(v, "noresume") || streq(v, "no")));
 }
 
+/* One configuration file's result: a bad file is not a reason to lose
+ * an image, the gate goes on with what parsed (each file applies whole
+ * or not at all). */
+static void
+config_result(struct gate *g, int r, const char *err)
+{
+	if (r < 0) {
+		xh_strlcpy(g->conf_error, err[0] ? err : strerror(-r),
+		    sizeof(g->conf_error));
+		glog(g, LOG_ERR, "configuration: %s; going on without it",
+		    g->conf_error);
+	} else if (err[0]) {
+		glog(g, LOG_WARNING, "configuration: %s", err);
+	}
+}
+
 static void
 load_config(struct gate *g)
 {
@@ -695,19 +714,10 @@ load_config(struct gate *g)
 
 	conf_init(&g->conf);
 	r = conf_load(&g->conf, g->root, err, sizeof(err));
-	if (r >= 0)
-		r = conf_load_file(&g->conf, g->root, CONF_GATE_PATH, err,
-		    sizeof(err));
-	if (r < 0) {
-		/* A bad file is not a reason to lose an image: go on with
-		 * what parsed (each file applies whole or not at all). */
-		xh_strlcpy(g->conf_error, err[0] ? err : strerror(-r),
-		    sizeof(g->conf_error));
-		glog(g, LOG_ERR, "configuration: %s; going on without it",
-		    g->conf_error);
-	} else if (err[0]) {
-		glog(g, LOG_WARNING, "configuration: %s", err);
-	}
+	config_result(g, r, err);
+	r = conf_load_file(&g->conf, g->root, CONF_GATE_PATH, err,
+	    sizeof(err));
+	config_result(g, r, err);
 }
 
 static void
@@ -751,6 +761,21 @@ gate_locate(struct gate *g)
 
 	memset(&g->spec, 0, sizeof(g->spec));
 	resume_spec_from_cmdline(&g->cmdline, &g->spec);
+	/* The initramfs tools name a device their configuration has. */
+	if (g->resume_arg) {
+		if (xh_strlcpy(g->spec.param, g->resume_arg,
+		    sizeof(g->spec.param)) >= sizeof(g->spec.param)) {
+			glog(g, LOG_ERR, "--resume: device name too long");
+			return done(g, GATE_OUT_ERROR, EXIT_USAGE);
+		}
+		g->spec.source = RESUME_SRC_OPTION;
+	}
+	if (g->has_offset_arg) {
+		g->spec.has_offset = true;
+		g->spec.offset_invalid = false;
+		g->spec.offset = g->offset_arg;
+		g->spec.offset_source = RESUME_SRC_OPTION;
+	}
 	if (!g->spec.param[0] && g->conf.resume[0]) {
 		xh_strlcpy(g->spec.param, g->conf.resume,
 		    sizeof(g->spec.param));
@@ -1159,7 +1184,8 @@ keep_image(struct gate *g, bool have_device)
 			n = readlink(full, target, sizeof(target) - 1);
 			if (n == 9 && memcmp(target, "/dev/null", 9) == 0)
 				continue;
-			if (unlink(full) == 0 && symlink("/dev/null", full) == 0)
+			if (unlink(full) == 0 &&
+			    symlink("/dev/null", full) == 0)
 				continue;
 		}
 		ret = -errno;
@@ -1225,6 +1251,41 @@ print_differences(struct gate *g)
 		gate_print_differences(g->console, &g->diffs, false);
 }
 
+/* Does the verdict count this difference against the image? */
+static bool
+counts(const struct gate *g, const struct difference *d)
+{
+	return d->severity == SEV_CRITICAL ||
+	    (d->severity == SEV_WARN && g->pol.mode == POLICY_STRICT);
+}
+
+/* Would the advised command line alone make the boot match? */
+static bool
+cmdline_fixes(const struct gate *g)
+{
+	size_t i;
+
+	if (!g->has_record)
+		return false;
+	for (i = 0; i < g->diffs.n; i++)
+		if (counts(g, &g->diffs.d[i]) && !g->diffs.d[i].fixable)
+			return false;
+	return true;
+}
+
+static bool
+kernel_differs(const struct gate *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->diffs.n; i++)
+		if (counts(g, &g->diffs.d[i]) &&
+		    (g->diffs.d[i].field == FIELD_BUILD_ID ||
+		    g->diffs.d[i].field == FIELD_KERNEL_RELEASE))
+			return true;
+	return false;
+}
+
 static int
 act_refuse(struct gate *g)
 {
@@ -1255,12 +1316,19 @@ act_refuse(struct gate *g)
 	say(g, "Why: %s\n", g->dec.reason);
 	if (g->note[0])
 		say(g, "The repair failed: %s.\n", g->note);
-	if (advice[0] && !streq(advice, g->cmdline_raw))
-		say(g, "To resume it, boot once with this kernel command "
-		    "line:\n  %s\n", advice);
-	else
+	if (!advice[0] || streq(advice, g->cmdline_raw))
 		say(g, "To resume it, fix what is named above, then boot "
 		    "again: the gate checks again.\n");
+	else if (!cmdline_fixes(g))
+		say(g, "To resume it, fix what is named above, then boot once "
+		    "with this kernel\ncommand line:\n  %s\n", advice);
+	else if (kernel_differs(g))
+		say(g, "To resume it, boot the image's kernel (%s) once with "
+		    "this command line:\n  %s\n", g->image.kernel_release,
+		    advice);
+	else
+		say(g, "To resume it, boot once with this kernel command "
+		    "line:\n  %s\n", advice);
 	say(g, "To discard it instead, boot once with: noresume\n");
 	if (g->dry_run)
 		say(g, "(dry run: nothing was masked or written)\n");

@@ -175,6 +175,10 @@ struct gate {
 	int timeout;			/* seconds; -1: configuration, else
 					   GATE_TIMEOUT_DEFAULT */
 	const char *policy_arg;		/* --policy, NULL */
+	const char *resume_arg;		/* --resume: wins over the command
+					   line and gate.conf; NULL */
+	bool has_offset_arg;		/* --resume-offset given */
+	uint64_t offset_arg;
 	const char *kexec_arg;		/* --kexec, NULL: under root */
 	bool dom0_soft_reset;
 	int64_t now;			/* seconds, for gate.json */
@@ -219,10 +223,12 @@ int gate_run(struct gate *g);
 
 /*
  * The steps gate_run() takes, for tests. gate_locate(): configuration,
- * command line, device and wait; gate_examine(): header, record, probe,
- * verdict (g->decided); gate_act(): the action for g->dec. Each returns
- * 1 when the gate goes on, 0 when it is done (g->outcome and
- * g->exit_code set).
+ * command line, device and wait (the device from --resume, else
+ * xen_handover.resume=, else resume=, else gate.conf; the offset the
+ * same way from the _offset parameters and resume-offset);
+ * gate_examine(): header, record, probe, verdict (g->decided);
+ * gate_act(): the action for g->dec. Each returns 1 when the gate goes
+ * on, 0 when it is done (g->outcome and g->exit_code set).
  */
 int gate_locate(struct gate *g);
 int gate_examine(struct gate *g);

@@ -94,7 +94,8 @@ int notes_build_id(const uint8_t *notes, size_t len, uint8_t *out,
     size_t outsz);
 
 struct probe_swap {
-	char resume_param[256];	/* resume= as on the command line, or "" */
+	char resume_param[256];	/* xen_handover.resume= or else resume=,
+				   as on the command line, or "" */
 	bool has_resume_dev;	/* /sys/power/resume != 0:0 */
 	uint32_t resume_major, resume_minor;
 	bool has_resume_offset;

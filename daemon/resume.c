@@ -25,6 +25,7 @@ static const char *const source_names[_RESUME_SRC_MAX] = {
 	[RESUME_SRC_KERNEL] = "resume",
 	[RESUME_SRC_CONF] = "gate.conf",
 	[RESUME_SRC_SYSFS] = "sysfs",
+	[RESUME_SRC_OPTION] = "--resume",
 };
 
 const char *

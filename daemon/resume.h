@@ -23,6 +23,7 @@ enum resume_source {
 	RESUME_SRC_KERNEL,	/* resume= / resume_offset= */
 	RESUME_SRC_CONF,	/* the initramfs configuration (gate.conf) */
 	RESUME_SRC_SYSFS,	/* /sys/power/resume, resume_offset */
+	RESUME_SRC_OPTION,	/* xen-handover gate --resume/--resume-offset */
 	_RESUME_SRC_MAX,
 };
 

@@ -25,6 +25,7 @@
 #include "probe.h"
 #include "record.h"
 #include "store.h"
+#include "swaptarget.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -732,96 +733,45 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-/*
- * The swap area the kernel will resume from, positively identified: its
- * path, header page, and the swap UUID it must carry. The UUID comes from
- * resume=UUID=... when the configuration names one, else from the header
- * of the device /sys/power/resume names.
- */
-static int
-store_target(const struct probe *p, char *path, size_t pathsz,
-    uint64_t *offset, uint8_t uuid[16])
-{
-	const char *param = p->swap.resume_param;
-
-	if (startswith(param, "UUID=") && xh_parse_uuid(param + 5, uuid) == 0)
-		;
-	else if (p->swap.has_uuid)
-		memcpy(uuid, p->swap.uuid, 16);
-	else if (!p->swap.device[0] && !arg_device)
-		return log_error("no resume swap area is configured: set "
-		    "xen_handover.resume= (or resume=) on the kernel command "
-		    "line, see xen-handover check"), -ENODEV;
-	else
-		return log_error("cannot identify the resume swap area %s: "
-		    "no swap UUID in its header", p->swap.device[0] ?
-		    p->swap.device : arg_device), -ENOMEDIUM;
-	*offset = arg_has_offset ? arg_offset : p->swap.resume_offset;
-	if (arg_device) {
-		if (xh_strlcpy(path, arg_device, pathsz) >= pathsz)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	return root_path(arg_root, p->swap.device, path, pathsz);
-}
-
-/*
- * Linux refuses writes to an active swap device unless it is the
- * configured resume device (-ETXTBSY). When the area holds no image,
- * configuring it is harmless: the kernel looks for an image, finds none
- * and returns. Never done for an area holding an image.
- */
-static int
-configure_resume_device(const struct probe *p)
-{
-	char path[4096], val[32];
-	FILE *f;
-
-	if (!streq(arg_root, "/") || !p->swap.has_uuid || p->swap.is_image ||
-	    !p->rec.swap.has_dev)
-		return -ETXTBSY;
-	snprintf(val, sizeof(val), "%u:%u", p->rec.swap.dev_major,
-	    p->rec.swap.dev_minor);
-	if (root_path(arg_root, "/sys/power/resume", path, sizeof(path)) < 0)
-		return -ENAMETOOLONG;
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fputs(val, f) < 0 || fclose(f) != 0)
-		return -errno;
-	log_notice("the kernel refuses writes to the active swap area unless "
-	    "it is the configured resume device: set /sys/power/resume to "
-	    "%s (the area holds no image, so nothing resumes)", val);
-	return 0;
-}
-
 static int
 record_to_store(struct probe *p)
 {
-	char path[4096], uuid[37];
-	uint8_t want[16];
-	uint64_t off = 0;
+	struct swap_target t;
+	char uuid[37], configured[32];
 	int r;
 
-	r = store_target(p, path, sizeof(path), &off, want);
+	r = swaptarget_find(p, arg_root, arg_device,
+	    arg_has_offset ? &arg_offset : NULL, &t);
+	if (r == -ENODEV)
+		log_error("no resume swap area is configured: set "
+		    "xen_handover.resume= (or resume=) on the kernel command "
+		    "line, see xen-handover check");
+	else if (r == -ENOMEDIUM)
+		log_error("cannot identify the resume swap area %s: "
+		    "no swap UUID in its header", p->swap.device[0] ?
+		    p->swap.device : arg_device);
 	if (r < 0)
 		return r == -ENAMETOOLONG ? EXIT_USAGE : EXIT_BLOCKED;
-	r = store_write(path, off, want, &p->rec);
-	if (r == -ETXTBSY && configure_resume_device(p) == 0)
-		r = store_write(path, off, want, &p->rec);
+	r = swaptarget_write(NULL, p, arg_root, &t, &p->rec, configured,
+	    sizeof(configured));
+	if (configured[0])
+		log_notice("the kernel refuses writes to the active swap area "
+		    "unless it is the configured resume device: set "
+		    "/sys/power/resume to %s (the area holds no image, so "
+		    "nothing resumes)", configured);
 	if (r < 0) {
 		log_error("not writing the record to %s (page %" PRIu64
-		    "): %s", path, off, store_strerror(r));
+		    "): %s", t.path, t.offset, store_strerror(r));
 		return r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_BLOCKED;
 	}
-	xh_format_uuid(want, uuid);
+	xh_format_uuid(t.uuid, uuid);
 	if (arg_json) {
 		struct json j;
 
 		json_init(&j, stdout, true);
 		json_begin_object(&j, NULL);
-		json_string(&j, "device", path);
-		json_uint(&j, "offset", off);
+		json_string(&j, "device", t.path);
+		json_uint(&j, "offset", t.offset);
 		json_string(&j, "swap_uuid", uuid);
 		json_string(&j, "slot", swapslot_name((unsigned)r));
 		json_uint(&j, "seq", p->rec.seq);
@@ -831,7 +781,8 @@ record_to_store(struct probe *p)
 	} else {
 		printf("Recorded in slot %s of %s (swap UUID %s, page %" PRIu64
 		    "): sequence %" PRIu64 ", state %s, event channels %s.\n",
-		    swapslot_name((unsigned)r), path, uuid, off, p->rec.seq,
+		    swapslot_name((unsigned)r), t.path, uuid, t.offset,
+		    p->rec.seq,
 		    record_state_to_string(p->rec.state),
 		    evtchn_abi_to_string(p->rec.evtchn));
 	}
@@ -1240,7 +1191,8 @@ takes_value(const char *opt)
 {
 	static const char *const with_value[] = { "-r", "--root", "-p",
 		"--policy", "-o", "--output", "-R", "--record", "--state",
-		"--seq", "--now", "--device", "--offset", NULL };
+		"--seq", "--now", "--device", "--offset", "--timeout",
+		"--kexec", "--resume", "--resume-offset", NULL };
 	size_t i;
 
 	if (strchr(opt, '='))

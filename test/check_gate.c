@@ -510,6 +510,22 @@ START_TEST(test_locate_sources)
 		ck_assert_int_eq(g->spec.offset_source, t[i].off_src);
 		drop_gate(g);
 	}
+	/* --resume and --resume-offset (what the initramfs tools pass
+	 * from their own configuration) win. */
+	{
+		struct gate *g = new_gate();
+
+		puts_("/proc/cmdline", "resume=/dev/nope resume_offset=5\n");
+		g->resume_arg = "UUID=" SWAP_UUID_STR;
+		g->has_offset_arg = true;
+		g->offset_arg = 0;
+		ck_assert_int_eq(gate_locate(g), 1);
+		ck_assert_str_eq(g->device, "/dev/xvdb");
+		ck_assert_int_eq(g->spec.source, RESUME_SRC_OPTION);
+		ck_assert_uint_eq(g->spec.offset, 0);
+		ck_assert_int_eq(g->spec.offset_source, RESUME_SRC_OPTION);
+		drop_gate(g);
+	}
 }
 END_TEST
 
@@ -900,7 +916,8 @@ START_TEST(test_unit_names)
 	} t[] = {
 		{ "/dev/xvdb", "dev-xvdb.swap" },
 		{ "/dev/disk/by-uuid/" SWAP_UUID_STR, "dev-disk-by\\x2duuid-"
-		    "0c9d2a47\\x2d5e1b\\x2d4f83\\x2da6d2\\x2d7b8c9e0f1a2b.swap" },
+		    "0c9d2a47\\x2d5e1b\\x2d4f83\\x2da6d2\\x2d7b8c9e0f1a2b"
+		    ".swap" },
 		{ "/dev/disk/by-label/my swap",
 		    "dev-disk-by\\x2dlabel-my\\x20swap.swap" },
 		{ "/dev/disk/by-partlabel/x.y_z",

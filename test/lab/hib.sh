@@ -1,0 +1,200 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The guest side of the hibernation matrix (run by /init for lab.hib=MODE).
+#
+# usage: hib.sh MODE [ACT]
+#   MODE with     xen-handover is the integration: `xen-handover gate` runs
+#                 first, before anything touches the swap disk (the kernel
+#                 command line carries xen_handover.resume=, not resume=);
+#                 a fresh boot records (`xen-handover record`) at boot and
+#                 again with --state hibernating right before hibernating.
+#   MODE without  as initramfs-tools does: an image on the resume device is
+#                 resumed by writing its device number to /sys/power/resume.
+#   ACT (lab.act=, what a boot that finds no image does):
+#     hibernate   (default) mkswap + swapon the swap disk, hibernate; the
+#                 same process continues after a resume and checks event
+#                 delivery with a xenstore watch round-trip;
+#     check       run `xen-handover check` and stop (PV guests);
+#     setup       run `xen-handover setup` (the guest has no GRUB: it names
+#                 the extra= line dom0 must use), then hibernate.
+#   lab.probe=record on the command line: after the gate refused, run
+#   `xen-handover record` as a daemon starting in that boot would.
+#
+# Markers on the console (the expect driver waits for them), one a line:
+#   LAB-BOOT ...             facts of this boot kernel
+#   LAB-GATE rc= outcome= verdict=   the gate's exit code and decision
+#   LAB-ADVICE <cmdline>     the command line the gate says will resume
+#   LAB-SIG <signature>      the swap header's signature (bytes 4086..4095)
+#   LAB-RESUME-TRY           (without) writing /sys/power/resume
+#   LAB-RESUME-RETURNED      (without) the write returned: no resume
+#   LAB-FRESH                no image: this boot prepares a new one
+#   LAB-RECORD rc=           xen-handover record at boot
+#   LAB-HIBERNATING          about to write disk to /sys/power/state
+#   LAB-RESUMED rc=          the write returned: resumed (or failed)
+#   LAB-XS-OK / LAB-XS-FAIL  xenstore watch round-trip after the resume
+# Nothing here touches the swap disk after a resume: upstream blkfront does
+# not recover from a PM resume into a new domain (references/lab.md 6).
+
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+MODE=${1:?usage: hib.sh MODE [ACT]}
+ACT=${2:-hibernate}
+SWAP=/dev/xvda
+XH=/usr/sbin/xen-handover
+
+read -r CMDLINE < /proc/cmdline
+probe=
+for w in $CMDLINE; do
+	case $w in
+	lab.probe=*) probe=${w#lab.probe=} ;;
+	esac
+done
+
+mark() { echo "LAB-$*"; }
+
+wait_dev() {
+	i=0
+	while [ ! -b "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && return 1
+		sleep 0.1
+	done
+}
+
+# The header's signature, read from the device (not a stale page cache).
+sig() {
+	echo 3 > /proc/sys/vm/drop_caches
+	dd if="$SWAP" bs=4096 count=1 2>/dev/null | tail -c 10 | tr -d '\000'
+}
+
+# json_get KEY FILE: a top-level string of the gate's pretty JSON.
+json_get() {
+	sed -n "s/^  \"$1\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" "$2" | head -n 1
+}
+
+pm_log() {
+	dmesg | grep -E 'PM: |hibernation|Image mismatch|resume' | tail -n 12 |
+		sed 's/^/LAB-PMLOG /'
+}
+
+# Event delivery after a resume: a watch fires on a write (both go
+# through xenbus and need working event channels), bounded in time.
+xs_roundtrip() {
+	token=lab-$(cut -d' ' -f1 /proc/uptime)
+	timeout 30 xenstore-watch -n 2 data/lab-ping > /tmp/xsw.out 2>&1 &
+	wpid=$!
+	sleep 1
+	timeout 15 xenstore-write data/lab-ping "$token"
+	wr=$?
+	wait "$wpid"
+	ww=$?
+	got=$(timeout 15 xenstore-read data/lab-ping 2>/dev/null)
+	domid=$(timeout 15 xenstore-read domid 2>/dev/null)
+	if [ $wr -eq 0 ] && [ $ww -eq 0 ] && [ "$got" = "$token" ]; then
+		mark "XS-OK domid=$domid watch-events=$(wc -l < /tmp/xsw.out)"
+	else
+		mark "XS-FAIL write=$wr watch=$ww read=$got domid=$domid"
+	fi
+}
+
+wait_dev "$SWAP" || { mark "ERROR no $SWAP"; exit 3; }
+devnum=$(cat "/sys/class/block/${SWAP##*/}/dev")
+evtchn=$(dmesg | sed -n 's/.*xen:events: Using \([^ ]*\) ABI.*/\1/p' |
+	tail -n 1)
+text=$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)
+mark "BOOT mode=$MODE act=$ACT kernel=$(uname -r) evtchn=$evtchn" \
+	"text=$text vcpus=$(cat /sys/devices/system/cpu/possible)" \
+	"mem_kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" \
+	"guest_type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"
+
+if [ "$MODE" = with ]; then
+	if [ ! -x "$XH" ]; then
+		mark "GATE rc=127 outcome=missing verdict=none"
+		exit 127
+	fi
+	# The gate decides before anything else touches the swap disk.  Its
+	# message goes to the console (stderr), its event to the JSON file.
+	"$XH" gate --json > /tmp/gate.json
+	rc=$?
+	outcome=$(json_get outcome /tmp/gate.json)
+	mark "GATE rc=$rc outcome=$outcome verdict=$(json_get verdict \
+		/tmp/gate.json)"
+	case $outcome in
+	no-image | no-device) ;;
+	refuse)
+		adv=$(json_get cmdline /tmp/gate.json)
+		[ -z "$adv" ] || mark "ADVICE $adv"
+		mark "SIG $(sig)"
+		if [ "$probe" = record ]; then
+			# What a daemon recording at start would do now.
+			"$XH" record
+			mark "PROBE-RECORD rc=$?"
+			"$XH" show-slots "$SWAP"
+			mark "SIG $(sig)"
+		fi
+		exit 1
+		;;
+	*)
+		mark "SIG $(sig)"
+		pm_log
+		exit 1
+		;;
+	esac
+else
+	s=$(sig)
+	if [ "$s" = S1SUSPEND ]; then
+		mark "RESUME-TRY device=$devnum"
+		# The kernel resumes inside this write, or returns.
+		echo "$devnum" > /sys/power/resume
+		rc=$?
+		mark "RESUME-RETURNED rc=$rc"
+		mark "SIG $(sig)"
+		pm_log
+		exit 1
+	fi
+fi
+
+# No image: a fresh boot.
+mark "FRESH sig=$(sig)"
+mkswap "$SWAP" > /dev/null || { mark "ERROR mkswap"; exit 4; }
+# As initramfs-tools or systemd would configure it (no image: nothing
+# resumes); hibernation writes the image there.
+echo "$devnum" > /sys/power/resume
+swapon "$SWAP" || { mark "ERROR swapon"; exit 4; }
+if [ "$MODE" = with ]; then
+	"$XH" record
+	mark "RECORD rc=$?"
+fi
+
+case $ACT in
+check)
+	"$XH" check
+	mark "CHECK rc=$?"
+	# No systemd, no logind and no daemon run in this guest: nothing
+	# takes a block inhibitor (the daemon's job on a real system).
+	mark "INHIBITOR none (no logind, no daemon in this initramfs guest)"
+	exit 0
+	;;
+setup)
+	"$XH" setup --json > /tmp/setup.json
+	rc=$?
+	cat /tmp/setup.json
+	extra=$(json_get xl_extra /tmp/setup.json)
+	mark "SETUP rc=$rc extra=$extra"
+	;;
+esac
+
+if [ "$MODE" = with ]; then
+	# No logind here: the pre-sleep record is taken by hand.
+	"$XH" record --state hibernating
+	mark "RECORD-HIBERNATING rc=$?"
+	"$XH" show-slots "$SWAP"
+fi
+mark "HIBERNATING"
+echo disk > /sys/power/state
+rc=$?
+# Only after a resume (or a failed hibernation) does this run.
+mark "RESUMED rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+xs_roundtrip
+exit 0
