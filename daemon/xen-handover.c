@@ -288,6 +288,29 @@ not_xen(const struct probe *p)
 	return EXIT_NOT_XEN;
 }
 
+/*
+ * Allocate and run the probe for a command that needs a Xen guest.
+ * EXIT_OK with *ret set (free() it), else the exit code, already said.
+ */
+static int
+probe_guest(struct probe **ret)
+{
+	struct probe *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
+	if (probe_or_fail(p) < 0) {
+		free(p);
+		return EXIT_SYSTEM;
+	}
+	if (!p->is_xen) {
+		free(p);
+		return not_xen(NULL);
+	}
+	*ret = p;
+	return EXIT_OK;
+}
+
 /* --- status ---------------------------------------------------------- */
 
 static void
@@ -549,26 +572,15 @@ cmd_status(void)
 	struct probe *p;
 	int r;
 
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
-	r = probe_or_fail(p);
-	if (r < 0) {
-		r = EXIT_SYSTEM;
-		goto out;
-	}
-	if (!p->is_xen) {
-		r = not_xen(p);
-		goto out;
-	}
+	r = probe_guest(&p);
+	if (r != EXIT_OK)
+		return r;
 	if (arg_json)
 		status_json(p);
 	else
 		status_text(p);
-	r = EXIT_OK;
-out:
 	free(p);
-	return r;
+	return EXIT_OK;
 }
 
 /* --- check ----------------------------------------------------------- */
@@ -600,19 +612,10 @@ cmd_check(void)
 
 	if (load_conf(&cfg) < 0)
 		return EXIT_USAGE;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
-	r = probe_or_fail(p);
-	if (r < 0) {
-		free(p);
-		return EXIT_SYSTEM;
-	}
+	r = probe_guest(&p);
+	if (r != EXIT_OK)
+		return r;
 	nblock = check_run(p, &cfg, &bl);
-	if (!p->is_xen) {
-		free(p);
-		return not_xen(NULL);
-	}
 	free(p);
 
 	if (arg_json) {
@@ -883,18 +886,9 @@ cmd_record(void)
 	struct probe *p;
 	int r, n;
 
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
-	r = probe_or_fail(p);
-	if (r < 0) {
-		r = EXIT_SYSTEM;
-		goto out;
-	}
-	if (!p->is_xen) {
-		r = not_xen(p);
-		goto out;
-	}
+	r = probe_guest(&p);
+	if (r != EXIT_OK)
+		return r;
 	p->rec.seq = arg_seq;
 	if (arg_state)
 		p->rec.state = (enum record_state)
@@ -1079,18 +1073,9 @@ cmd_verdict(void)
 	char fixed[CMDLINE_MAX], kpath[256];
 	int r;
 
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return log_error_errno(-ENOMEM, "%m"), EXIT_SYSTEM;
-	r = probe_or_fail(p);
-	if (r < 0) {
-		r = EXIT_SYSTEM;
-		goto out;
-	}
-	if (!p->is_xen) {
-		r = not_xen(p);
-		goto out;
-	}
+	r = probe_guest(&p);
+	if (r != EXIT_OK)
+		return r;
 	if (resolve_policy(p, &pol) < 0) {
 		r = EXIT_USAGE;
 		goto out;
