@@ -103,10 +103,12 @@ ctxsw() {
 echo "xen-handoverd benchmark ($(uname -r), $(nproc) CPUs, swap file on" \
 	"$(stat -f -c %T "$TMP"))"
 
-start_gd --no-watchdog
+start_gd
 sleep 1
 awk '/^(VmRSS|RssAnon|RssFile|RssShmem|Threads)/ {
 	printf "  %-9s %s %s\n", $1, $2, $3 }' /proc/"$gd"/status
+awk '/^Pss:/ { printf "  %-9s %s %s (shared pages split among users)\n",
+	$1, $2, $3 }' /proc/"$gd"/smaps_rollup
 rss=$(awk '/^VmRSS/ { print $2 }' /proc/"$gd"/status)
 echo "RSS after start: $rss KiB (target <= 2048 KiB)"
 

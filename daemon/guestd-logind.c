@@ -168,7 +168,8 @@ delay_reply_cb(sd_bus_message *m, void *userdata, sd_bus_error *e)
 	if (fd < 0) {
 		log_warning("logind refused the delay lock, the record is "
 		    "refreshed only at start-up: %s", err);
-		guestd_fmt(l->error, sizeof(l->error), "no delay lock: %s", err);
+		guestd_fmt(l->error, sizeof(l->error), "no delay lock: %s",
+		    err);
 	} else if (l->g->in_sleep) {
 		/* Sleep already started: nothing to delay any more. */
 		close(fd);

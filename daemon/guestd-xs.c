@@ -257,8 +257,12 @@ publish(struct xspub *x, bool degraded)
 	if (!x->g->opt.xenstore)
 		return 0;
 	if (!x->xs) {
-		x->pending = true;
-		return -ENOTCONN;
+		/* Worth one immediate try: this may be the pre-sleep write. */
+		if (connect_once(x) < 0) {
+			x->pending = true;
+			return -ENOTCONN;
+		}
+		evtimer_del(x->reconnect);
 	}
 	r = publish_once(x, degraded);
 	if (r == -ENOTCONN) {

@@ -228,8 +228,8 @@ settle_state(struct guestd *g, int store_result)
 	char detail[XSSCHEMA_DETAIL_MAX + 1], rec[300];
 
 	if (!g->have_record) {
-		guestd_fmt(detail, sizeof(detail), "cannot probe this guest: %s",
-		    g->probe_error ? strerror(-g->probe_error) :
+		guestd_fmt(detail, sizeof(detail), "cannot probe this guest: "
+		    "%s", g->probe_error ? strerror(-g->probe_error) :
 		    "not a Xen guest");
 		guestd_transition(g, GUEST_STATE_DEGRADED, detail);
 		return;
