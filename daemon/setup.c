@@ -1362,6 +1362,31 @@ force_replace(struct ctx *x, const char *param, bool is_bool, long want,
 		}
 }
 
+/*
+ * A knob already set to another value than this kernel runs: replace it
+ * under --force, else say where it is and leave it (exit 1).
+ */
+static void
+resolve_conflict(struct ctx *x, const char *param, bool is_bool, long want,
+    const char *canon, const char *because, const char *consequence)
+{
+	char loc[PATH_MAX + 64], found[WORD_MAX] = "";
+	int file, var;
+
+	if (x->o->force) {
+		force_replace(x, param, is_bool, want, canon, because);
+		return;
+	}
+	if (!find_param(x, param, &file, &var, found, sizeof(found)))
+		snprintf(loc, sizeof(loc), "the GRUB configuration (through "
+		    "an expansion)");
+	else
+		where(x, file, var, loc, sizeof(loc));
+	msg_add(x, true, "%s is set (%s) but %s: left as is%s; rerun with "
+	    "--force to replace it with %s", found[0] ? found : param, loc,
+	    because, consequence, canon);
+}
+
 static bool
 safe_unquoted(const char *s, size_t n)
 {
@@ -1470,10 +1495,10 @@ plan_knobs(struct ctx *x, const struct cmdline *c)
 	const struct record *rec = &x->probe->rec;
 	char whys[4][MSG_MAX];
 	const char *why_ptr[4];
-	char words[4][64], loc[PATH_MAX + 64], found[WORD_MAX] = "";
+	char words[4][64];
 	char because[256];
 	size_t n = 0;
-	int cur, want, file, var;
+	int cur, want;
 	long gcur, gwant;
 
 	/* Event-channel ABI. */
@@ -1505,23 +1530,9 @@ plan_knobs(struct ctx *x, const struct cmdline *c)
 		    "channels", abi_words(rec->evtchn));
 		snprintf(words[3], sizeof(words[3]), "xen.fifo_events=%d",
 		    want);
-		if (x->o->force) {
-			force_replace(x, "xen.fifo_events", true, want,
-			    words[3], because);
-		} else {
-			found[0] = '\0';
-			if (!find_param(x, "xen.fifo_events", &file, &var,
-			    found, sizeof(found)))
-				snprintf(loc, sizeof(loc), "the GRUB "
-				    "configuration (through an expansion)");
-			else
-				where(x, file, var, loc, sizeof(loc));
-			msg_add(x, true, "%s is set (%s) but %s: left as is, "
-			    "so the next boot kernel may pick another ABI than "
-			    "the image expects; rerun with --force to replace "
-			    "it with %s", found[0] ? found : "xen.fifo_events",
-			    loc, because, words[3]);
-		}
+		resolve_conflict(x, "xen.fifo_events", true, want, words[3],
+		    because, ", so the next boot kernel may pick another ABI "
+		    "than the image expects");
 	}
 
 	/* Grant-table version: v1 is the automatic choice. */
@@ -1541,22 +1552,8 @@ plan_knobs(struct ctx *x, const struct cmdline *c)
 		    "%ld grant tables", gwant);
 		snprintf(words[3], sizeof(words[3]), "grant_table.version=%ld",
 		    gwant);
-		if (x->o->force) {
-			force_replace(x, "grant_table.version", false, gwant,
-			    words[3], because);
-		} else {
-			found[0] = '\0';
-			if (!find_param(x, "grant_table.version", &file, &var,
-			    found, sizeof(found)))
-				snprintf(loc, sizeof(loc), "the GRUB "
-				    "configuration (through an expansion)");
-			else
-				where(x, file, var, loc, sizeof(loc));
-			msg_add(x, true, "%s is set (%s) but %s: left as is; "
-			    "rerun with --force to replace it with %s",
-			    found[0] ? found : "grant_table.version", loc,
-			    because, words[3]);
-		}
+		resolve_conflict(x, "grant_table.version", false, gwant,
+		    words[3], because, "");
 	}
 
 	if (!cmdline_has(c, "nokaslr")) {
