@@ -137,7 +137,7 @@ check_evtchn(const struct record *img, unsigned int major,
     unsigned int minor, const char *extra, bool version_changed,
     struct dom0d_check *c)
 {
-	char host[48], imgv[48], detail[160];
+	char host[48], imgv[48], detail[256];
 
 	fmt_version(true, major, minor, extra, host, sizeof(host));
 	fmt_version(img->has_xen_version, img->xen_major, img->xen_minor,
@@ -176,7 +176,7 @@ static void
 check_features(const struct record *img, bool has_features, uint32_t features,
     struct dom0d_check *c)
 {
-	char e[16], f[16], detail[160];
+	char e[16], f[16], detail[256];
 	uint32_t lost;
 
 	if (!img->has_xen_features || !has_features)
@@ -245,7 +245,7 @@ conclude(struct dom0d_check *c, bool soft_reset_ok)
 
 			if (d->severity != SEV_CRITICAL)
 				continue;
-			text_printf(&t, "%s%s: %s, now %s", sep,
+			text_printf(&t, "%s%s: image %s, here %s", sep,
 			    field_to_string(d->field), d->expected, d->found);
 			sep = "; ";
 		}
@@ -256,7 +256,8 @@ conclude(struct dom0d_check *c, bool soft_reset_ok)
 		text_printf(&t, "cannot verify:");
 		sep = " ";
 		if (c->pending) {
-			text_printf(&t, " gnttab (waiting for the guest kernel)");
+			text_printf(&t, " gnttab (waiting for the guest "
+			    "kernel)");
 			sep = ", ";
 		}
 		for (i = 0; i < c->diffs.n; i++) {
@@ -316,7 +317,8 @@ dom0d_validate(const struct dom0d_entry *e, const struct dom0d_view *v,
 	boot.xen_minor = h->xen_minor;
 	xh_strlcpy(boot.xen_extra, h->xen_extra, sizeof(boot.xen_extra));
 	if (img.has_xen_features && h->has_features)
-		boot.xen_features = (img.xen_features & ~HV_FEATURES_HOST_MASK) |
+		boot.xen_features =
+		    (img.xen_features & ~HV_FEATURES_HOST_MASK) |
 		    (h->features & HV_FEATURES_HOST_MASK);
 	else
 		boot.has_xen_features = false;

@@ -360,17 +360,6 @@ parse_num(const char *s, unsigned long long max, unsigned long long *ret)
 }
 
 static int
-parse_u32(const char *s, uint32_t *ret)
-{
-	unsigned long long v;
-
-	if (parse_num(s, UINT32_MAX, &v) < 0)
-		return -EINVAL;
-	*ret = (uint32_t)v;
-	return 0;
-}
-
-static int
 parse_uint(const char *s, unsigned int *ret)
 {
 	unsigned long long v;

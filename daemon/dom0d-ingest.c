@@ -23,6 +23,57 @@
 #include "dom0d.h"
 #include "util.h"
 
+/* The guest nodes dom0d reads: XENSTORE.md section 2, minus ping. */
+static const char *const guest_names[] = {
+	"schema", "state", "seq", "updated", "record", "detail", "gate",
+};
+
+int
+dom0d_ingest_nodes(dom0d_get_fn get, void *userdata, struct xs_nodes *scratch,
+    struct guest_report *ret, const char **ret_node)
+{
+	char value[XSSCHEMA_VALUE_MAX + 1];
+	size_t i, k;
+	int found = 0, r;
+
+	*ret_node = NULL;
+	scratch->n = 0;
+	for (i = 0; i < ARRAY_SIZE(guest_names); i++) {
+		r = get(userdata, guest_names[i], value, sizeof(value));
+		if (r == -ENOENT)
+			continue;
+		if (r == -EFBIG) {
+			*ret_node = guest_names[i];
+			return -EMSGSIZE;
+		}
+		if (r < 0)
+			return r;
+		if (i < 2)
+			found++;
+		r = xsschema_add_node(scratch, guest_names[i], value,
+		    (size_t)r);
+		if (r < 0) {
+			*ret_node = guest_names[i];
+			return r;
+		}
+	}
+	if (!found)
+		return -ENOENT;
+	r = xsschema_parse_guest(scratch, ret);
+	if (r == 0)
+		return 0;
+	for (i = 0; i < scratch->n; i++) {
+		if (xsschema_check_guest_node(scratch->node[i].name,
+		    scratch->node[i].value) >= 0)
+			continue;
+		for (k = 0; k < ARRAY_SIZE(guest_names); k++)
+			if (streq(guest_names[k], scratch->node[i].name))
+				*ret_node = guest_names[k];
+		break;
+	}
+	return r;
+}
+
 static void
 take_snapshot(struct dom0d_entry *e, const struct dom0d_facts *f)
 {

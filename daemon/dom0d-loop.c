@@ -46,6 +46,9 @@
 #define RECONNECT_MAX_MS 5000u
 #define TOKEN_MAX 64
 
+/* Kinds of guest-triggered warnings, each rate-limited on its own. */
+enum { WARN_REPORT, WARN_FLOOD, WARN_PUBLISH, _WARN_MAX };
+
 struct dom {
 	TAILQ_ENTRY(dom) link;
 	struct dom0d *d;
@@ -56,14 +59,15 @@ struct dom {
 	uint64_t read_due_us;		/* 0: no read wanted */
 	uint64_t next_read_us;		/* earliest next read */
 	uint64_t poll_due_us;		/* grant-table poll, 0: none */
+	uint64_t verify_due_us;		/* is the verdict still there? */
 	uint64_t throttle_end_us;	/* 0: not throttled */
 	uint64_t last_throttle_us;
 	uint64_t save_due_us;		/* coalesced save, 0: none */
 	uint64_t bucket_us;
-	uint64_t last_warn_us;
+	uint64_t last_warn_us[_WARN_MAX];
 	uint64_t tokens;		/* in thousandths */
 	unsigned int throttle_ms;
-	unsigned int suppressed;
+	unsigned int suppressed[_WARN_MAX];
 	bool watched;			/* "d<id>" set */
 	bool vwatched;			/* "v<id>" set */
 	bool shutdown_noted;
@@ -103,7 +107,7 @@ struct dom0d {
 	unsigned int reconnect_ms;
 	uint64_t watchdog_usec;
 	uint64_t prom_last_us;
-	bool prom_dirty, started, stopping;
+	bool prom_dirty, started, stopping, priorities;
 	struct pidx *pidx;
 	size_t npidx, cappidx;
 };
@@ -207,30 +211,35 @@ notify_status(struct dom0d *d)
 	(void)sd_notify(0, s);
 }
 
-/* A warning about one domain, at most once a minute (guest-triggered). */
-static void warn_dom(struct dom *m, const char *fmt, ...) _printf_(2, 3);
+/*
+ * A warning about one domain, of one kind (WARN_*), at most once a
+ * minute: guests can trigger these at will.
+ */
+static void warn_dom(struct dom *m, int kind, const char *fmt, ...)
+    _printf_(3, 4);
 
 static void
-warn_dom(struct dom *m, const char *fmt, ...)
+warn_dom(struct dom *m, int kind, const char *fmt, ...)
 {
 	char msg[256];
 	uint64_t now = now_us();
 	va_list ap;
 
-	if (m->last_warn_us && now - m->last_warn_us < WARN_INTERVAL_US) {
-		m->suppressed++;
+	if (m->last_warn_us[kind] &&
+	    now - m->last_warn_us[kind] < WARN_INTERVAL_US) {
+		m->suppressed[kind]++;
 		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (m->suppressed)
+	if (m->suppressed[kind])
 		log_warning("domain %" PRIu32 ": %s (%u similar messages "
-		    "suppressed)", m->hv.domid, msg, m->suppressed);
+		    "suppressed)", m->hv.domid, msg, m->suppressed[kind]);
 	else
 		log_warning("domain %" PRIu32 ": %s", m->hv.domid, msg);
-	m->suppressed = 0;
-	m->last_warn_us = now;
+	m->suppressed[kind] = 0;
+	m->last_warn_us[kind] = now;
 }
 
 /*
@@ -335,7 +344,7 @@ arm(struct dom *m)
 	uint64_t due = 0, now;
 	const uint64_t *t[] = {
 		&m->read_due_us, &m->poll_due_us, &m->throttle_end_us,
-		&m->save_due_us,
+		&m->save_due_us, &m->verify_due_us,
 	};
 	struct timeval tv;
 	size_t i;
@@ -482,8 +491,8 @@ throttle(struct dom *m, uint64_t now)
 	m->throttle_end_us = now + (uint64_t)m->throttle_ms * 1000;
 	m->read_due_us = 0;
 	unwatch_dom(m, true, false);
-	warn_dom(m, "floods its %s with watch events, ignoring it for %u ms",
-	    XSSCHEMA_GUEST_DIR, m->throttle_ms);
+	warn_dom(m, WARN_FLOOD, "floods its %s with watch events, ignoring "
+	    "it for %u ms", XSSCHEMA_GUEST_DIR, m->throttle_ms);
 	arm(m);
 }
 
@@ -566,8 +575,8 @@ load_entry(struct dom *m)
 
 			xh_format_uuid(old, a);
 			xh_format_uuid(m->hv.uuid, b);
-			log_notice("domain %" PRIu32 " (%s): new UUID %s, taking "
-			    "over the pending image of %s by name",
+			log_notice("domain %" PRIu32 " (%s): new UUID %s, "
+			    "taking over the pending image of %s by name",
 			    m->hv.domid, name, b, a);
 			memcpy(e->uuid, m->hv.uuid, 16);
 			if (dom0d_store_save(d->store, e) == 0) {
@@ -705,7 +714,8 @@ validate_publish(struct dom *m)
 	if (r < 0) {
 		d->c.publish_errors++;
 		m->publish_wanted = true;
-		warn_dom(m, "cannot publish its verdict: %s", strerror(-r));
+		warn_dom(m, WARN_PUBLISH, "cannot publish its verdict: %s",
+		    strerror(-r));
 		arm(m);
 		return;
 	}
@@ -827,11 +837,12 @@ read_dom(struct dom *m)
 		if (node || r == -EPROTO || r == -ENOKEY || r == -ENOTUNIQ ||
 		    r == -EBADMSG) {
 			d->c.rejected++;
-			warn_dom(m, "invalid report (%s%s%s), ignoring",
-			    node ? node : "", node ? ": " : "",
+			prom_touch(d);
+			warn_dom(m, WARN_REPORT, "invalid report (%s%s%s), "
+			    "ignoring", node ? node : "", node ? ": " : "",
 			    xsschema_strerror(r));
 		} else {
-			warn_dom(m, "cannot read its report: %s",
+			warn_dom(m, WARN_REPORT, "cannot read its report: %s",
 			    strerror(-r));
 		}
 		check_published(m);
@@ -869,8 +880,14 @@ on_dom_timer(evutil_socket_t fd, short what, void *arg)
 		unthrottle(m);
 	if (m->save_due_us && now >= m->save_due_us)
 		save_entry(m);
-	if (m->read_due_us && now >= m->read_due_us)
+	if (m->read_due_us && now >= m->read_due_us) {
+		m->verify_due_us = 0;	/* the read verifies too */
 		read_dom(m);
+	}
+	if (m->verify_due_us && now >= m->verify_due_us) {
+		m->verify_due_us = 0;
+		check_published(m);
+	}
 	if (m->poll_due_us && now >= m->poll_due_us) {
 		m->poll_due_us = 0;
 		validate_publish(m);
@@ -939,7 +956,7 @@ on_shutdown(struct dom *m, unsigned int reason)
 static void
 created(struct dom0d *d, const struct hv_domain *h)
 {
-	struct dom *m = dom_new(d, h);
+	struct dom *m = dom_new(d, h), *other;
 	char name[DOM0D_NAME_MAX + 1];
 
 	if (!m) {
@@ -948,7 +965,19 @@ created(struct dom0d *d, const struct hv_domain *h)
 		return;
 	}
 	(void)watch_dom(m);	/* fires once: the first read */
-	load_entry(m);
+	TAILQ_FOREACH(other, &d->doms, link) {
+		if (other == m || !other->entry ||
+		    memcmp(other->entry->uuid, h->uuid, 16) != 0)
+			continue;
+		/* The same UUID still listed (dying): the entry moves. */
+		if (other->save_due_us)
+			save_entry(other);
+		m->entry = other->entry;
+		other->entry = NULL;
+		break;
+	}
+	if (!m->entry)
+		load_entry(m);
 	if (m->entry) {
 		read_name(m, name, sizeof(name));
 		if (name[0] && !streq(name, m->entry->name)) {
@@ -992,12 +1021,20 @@ changed(struct dom *m, const struct hv_domain *h)
 	}
 }
 
+static int
+domid_cmp(const void *key, const void *elem)
+{
+	uint32_t id = *(const uint32_t *)key;
+	const struct hv_domain *h = elem;
+
+	return id < h->domid ? -1 : id > h->domid;
+}
+
 static void
 rescan_now(struct dom0d *d)
 {
 	struct hv_domain *list = NULL;
 	struct dom *m, *next;
-	bool *seen;
 	int n, i, r;
 
 	d->c.rescans++;
@@ -1012,37 +1049,36 @@ rescan_now(struct dom0d *d)
 		    "list: %m");
 		return;
 	}
-	seen = calloc(HV_DOMID_LIMIT, sizeof(*seen));
-	if (!seen) {
-		free(list);
-		return;
+	/* Gone first (or replaced under the same id): their entries are
+	 * saved before a new domain with the same UUID loads its own. */
+	for (m = TAILQ_FIRST(&d->doms); m; m = next) {
+		const struct hv_domain *h;
+
+		next = TAILQ_NEXT(m, link);
+		h = bsearch(&m->hv.domid, list, (size_t)n, sizeof(*list),
+		    domid_cmp);
+		if (!h || memcmp(h->uuid, m->hv.uuid, 16) != 0)
+			gone(m);
 	}
 	for (i = 0; i < n; i++) {
 		const struct hv_domain *h = &list[i];
 
 		if (h->domid >= HV_DOMID_LIMIT ||
-		    (d->self_known && h->domid == d->self))
+		    (d->self_known && h->domid == d->self) ||
+		    (i > 0 && h->domid <= list[i - 1].domid))
 			continue;
-		seen[h->domid] = true;
 		m = d->by_id[h->domid];
-		if (m && memcmp(m->hv.uuid, h->uuid, 16) != 0) {
-			gone(m);	/* another domain took the id */
-			m = NULL;
-		}
 		if (!m)
 			created(d, h);
 		else
 			changed(m, h);
 	}
-	for (m = TAILQ_FIRST(&d->doms); m; m = next) {
-		next = TAILQ_NEXT(m, link);
-		if (!seen[m->hv.domid])
-			gone(m);
-	}
+	/* Retry what could not be published; host facts may have moved
+	 * under a resuming domain (SIGHUP, a new fixture). */
 	TAILQ_FOREACH(m, &d->doms, link)
-		if (m->publish_wanted && m->entry)
+		if (m->entry && (m->publish_wanted ||
+		    m->entry->phase == PHASE_RESUMING))
 			validate_publish(m);
-	free(seen);
 	free(list);
 	notify_status(d);
 }
@@ -1086,9 +1122,14 @@ handle_token(struct dom0d *d, const char *token)
 		return;
 	}
 	if (token[0] == 'v') {
+		/* Only dom0d writes there: our own publication, or the
+		 * directory removed. One cheap read tells which. */
 		d->c.events++;
-		if (m->published)
-			want_read(m);	/* the read checks the verdict too */
+		if (m->published && !m->verify_due_us) {
+			m->verify_due_us = now_us() +
+			    (uint64_t)d->o.debounce_ms * 1000;
+			arm(m);
+		}
 		return;
 	}
 	if (m->throttle_end_us || !m->watched) {
@@ -1167,6 +1208,10 @@ xs_connect(struct dom0d *d)
 	    (r = fd = xsc_fd(d->xs)) < 0)
 		goto fail;
 	d->xs_ev = event_new(d->base, fd, EV_READ | EV_PERSIST, on_xs, d);
+	/* Watch events first: timers (reads, polls) wait while any are
+	 * queued, so a slow xenstored never backs events up. */
+	if (d->xs_ev && d->priorities)
+		event_priority_set(d->xs_ev, 0);
 	if (!d->xs_ev || event_add(d->xs_ev, NULL) < 0) {
 		r = -ENOMEM;
 		goto fail;
@@ -1350,7 +1395,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	switch (sig) {
 	case SIGHUP:
-		log_info("SIGHUP: reloading the hypervisor view and rescanning");
+		log_info("SIGHUP: reloading the hypervisor view, "
+		    "rescanning");
 		r = hv_reload(d->hv);
 		if (r < 0)
 			log_warning_errno(r, "reload failed, keeping the last "
@@ -1376,6 +1422,9 @@ dom0d_new(struct event_base *base, struct hv *hv, const struct dom0d_opts *o,
 	d->base = base;
 	d->hv = hv;
 	d->o = *o;
+	/* Two priorities (0: xenstore events, 1: the rest), if the caller's
+	 * base has no active events yet. */
+	d->priorities = event_base_priority_init(base, 2) == 0;
 	if (d->o.debounce_ms == 0)
 		d->o.debounce_ms = 1;
 	if (d->o.event_burst == 0)

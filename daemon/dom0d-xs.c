@@ -16,96 +16,64 @@
 
 #define TX_TRIES 3
 
-/* The guest nodes dom0d reads: XENSTORE.md section 2, minus ping. */
-static const char *const guest_names[] = {
-	"schema", "state", "seq", "updated", "record", "detail", "gate",
-};
-
 /* Optional nodes a publication may leave out and must then remove. */
 static const char *const host_optional[] = {
 	"soft-reset", "record-seq", "reason", "checked", "pending", "fields",
 };
 
+struct read_ctx {
+	struct xsc *x;
+	uint32_t tx;
+	const char *dir;
+	int err;		/* a transport error, 0 if none */
+};
+
 static int
-read_nodes(struct xsc *x, uint32_t tx, const char *dir,
-    struct xs_nodes *nodes, const char **ret_node)
+get_node(void *userdata, const char *name, char *buf, size_t bufsz)
 {
-	char path[128], value[XSSCHEMA_VALUE_MAX + 1];
-	size_t i;
-	int found = 0;
+	struct read_ctx *c = userdata;
+	char path[128];
+	int r;
 
-	nodes->n = 0;
-	for (i = 0; i < ARRAY_SIZE(guest_names); i++) {
-		int r;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, guest_names[i]);
-		r = xsc_read(x, tx, path, value, sizeof(value));
-		if (r == -ENOENT)
-			continue;
-		if (r == -EFBIG) {
-			*ret_node = guest_names[i];
-			return -EMSGSIZE;
-		}
-		if (r < 0)
-			return r;
-		if (i < 2)
-			found++;
-		r = xsschema_add_node(nodes, guest_names[i], value, (size_t)r);
-		if (r < 0) {
-			*ret_node = guest_names[i];
-			return r;
-		}
-	}
-	return found ? 0 : -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+	r = xsc_read(c->x, c->tx, path, buf, bufsz);
+	if (r < 0 && r != -ENOENT && r != -EFBIG)
+		c->err = r;
+	return r;
 }
 
 int
 dom0d_xs_read_report(struct xsc *x, uint32_t domid, struct xs_nodes *scratch,
     struct guest_report *ret, const char **ret_node)
 {
+	struct read_ctx c = { .x = x };
 	char dir[96];
-	int tries, r;
+	int tries, r = -EAGAIN;
 
 	*ret_node = NULL;
 	snprintf(dir, sizeof(dir), "/local/domain/%" PRIu32 "/%s", domid,
 	    XSSCHEMA_GUEST_DIR);
+	c.dir = dir;
 	for (tries = 0; tries < TX_TRIES; tries++) {
-		uint32_t tx;
 		int e;
 
-		r = xsc_tx_start(x, &tx);
+		r = xsc_tx_start(x, &c.tx);
 		if (r < 0)
 			return r;
-		r = read_nodes(x, tx, dir, scratch, ret_node);
-		e = xsc_tx_end(x, tx, r < 0);
+		c.err = 0;
+		r = dom0d_ingest_nodes(get_node, &c, scratch, ret, ret_node);
+		if (c.err) {
+			(void)xsc_tx_end(x, c.tx, true);
+			return c.err;
+		}
+		/* Commit even a read: xenstored then says whether a write
+		 * came in between (EAGAIN), and the read is done again. */
+		e = xsc_tx_end(x, c.tx, false);
 		if (e < 0)
 			return e;
-		if (r < 0 && r != -EMSGSIZE && r != -EILSEQ)
+		if (e == 0)
 			return r;
-		if (e == 1)
-			continue;	/* a write came between: again */
-		if (r < 0)
-			return r;
-		break;
-	}
-	if (tries == TX_TRIES)
-		return -EAGAIN;
-	r = xsschema_parse_guest(scratch, ret);
-	if (r < 0) {
-		size_t i;
-
-		for (i = 0; i < scratch->n; i++)
-			if (xsschema_check_guest_node(scratch->node[i].name,
-			    scratch->node[i].value) < 0) {
-				/* A static name, not the guest's text. */
-				size_t k;
-
-				for (k = 0; k < ARRAY_SIZE(guest_names); k++)
-					if (streq(guest_names[k],
-					    scratch->node[i].name))
-						*ret_node = guest_names[k];
-				break;
-			}
+		r = -EAGAIN;
 	}
 	return r;
 }

@@ -65,7 +65,7 @@ struct dom0d_snapshot {
 };
 
 struct dom0d_entry {
-	uint8_t uuid[16];		/* from the hypervisor, never the guest */
+	uint8_t uuid[16];		/* the hypervisor's, not the guest's */
 	char name[DOM0D_NAME_MAX + 1];	/* toolstack name, printable ASCII */
 	bool has_domid;
 	uint32_t domid;			/* the last domain with this UUID */
@@ -160,6 +160,22 @@ struct dom0d_facts {
 	int gnttab;			/* the live domain's, < 0 unknown */
 	int64_t now;			/* Unix seconds */
 };
+
+/*
+ * The read path's validation, shared by the daemon and the fuzz target:
+ * get(userdata, name, buf, bufsz) returns a known node's length, -ENOENT
+ * when it is absent, -EFBIG when longer than bufsz - 1, or another
+ * -errno that aborts the read and is returned as is. Each known name is
+ * read once, bounded to XSSCHEMA_VALUE_MAX, and the nodes are validated
+ * by xsschema_parse_guest(). 0 and *ret; -ENOENT when neither schema nor
+ * state exists; an xsschema error, with *ret_node naming the node at
+ * fault when one can be named (a static string, never guest text).
+ */
+typedef int (*dom0d_get_fn)(void *userdata, const char *name, char *buf,
+    size_t bufsz);
+int dom0d_ingest_nodes(dom0d_get_fn get, void *userdata,
+    struct xs_nodes *scratch, struct guest_report *ret,
+    const char **ret_node);
 
 /* A validated report (xsschema_parse_guest() returned 0). */
 unsigned int dom0d_ingest_report(struct dom0d_entry *e,

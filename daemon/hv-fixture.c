@@ -352,12 +352,14 @@ fixture_parse(char *text, struct fix_data *out, char *err, size_t errsz)
 			if (d.n == cap) {
 				struct fix_domain *g;
 
-				cap = cap ? cap * 2 : 16;
-				if (cap > HV_DOMID_LIMIT) {
-					snprintf(err, errsz, "line %zu: too many "
-					    "domains", lineno);
+				if (d.n == HV_DOMID_LIMIT) {
+					snprintf(err, errsz, "line %zu: too "
+					    "many domains", lineno);
 					goto fail;
 				}
+				cap = cap ? cap * 2 : 16;
+				if (cap > HV_DOMID_LIMIT)
+					cap = HV_DOMID_LIMIT;
 				g = realloc(d.dom, cap * sizeof(*g));
 				if (!g) {
 					data_done(&d);
@@ -372,8 +374,8 @@ fixture_parse(char *text, struct fix_data *out, char *err, size_t errsz)
 			r = -EINVAL;
 		}
 		if (r < 0) {
-			snprintf(err, errsz, "line %zu: bad \"%.32s\" statement",
-			    lineno, w[0]);
+			snprintf(err, errsz, "line %zu: bad \"%.32s\" "
+			    "statement", lineno, w[0]);
 			goto fail;
 		}
 	}

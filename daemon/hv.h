@@ -38,7 +38,7 @@ enum hv_shutdown {
 
 struct hv_domain {
 	uint32_t domid;
-	uint8_t uuid[16];	/* the toolstack's handle (xen_domain_handle_t) */
+	uint8_t uuid[16];	/* the handle (xen_domain_handle_t) */
 	uint32_t flags;		/* HV_DOM_* */
 	unsigned int shutdown_reason;	/* enum hv_shutdown, with SHUTDOWN */
 	unsigned int max_vcpus;	/* max_vcpu_id + 1; 0 when it has none */
