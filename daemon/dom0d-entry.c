@@ -234,15 +234,6 @@ dom0d_entry_init(struct dom0d_entry *e, const uint8_t uuid[16])
 	e->snap.type = GUEST_UNKNOWN;
 }
 
-/* A text value we write must stay on its line and be printable. */
-static bool
-printable(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			return false;
-	return true;
-}
 
 int
 dom0d_entry_encode(const struct dom0d_entry *e, char *buf, size_t bufsz)
@@ -255,13 +246,13 @@ dom0d_entry_encode(const struct dom0d_entry *e, char *buf, size_t bufsz)
 	if ((unsigned int)e->phase >= _PHASE_MAX ||
 	    (unsigned int)e->outcome >= _OUTCOME_MAX ||
 	    e->verdict < HOST_VERDICT_UNKNOWN ||
-	    e->verdict > HOST_VERDICT_UNSAFE || !printable(e->name) ||
-	    !printable(e->verdict_reason) || !printable(e->gate) ||
+	    e->verdict > HOST_VERDICT_UNSAFE || !xh_printable(e->name) ||
+	    !xh_printable(e->verdict_reason) || !xh_printable(e->gate) ||
 	    strlen(e->name) > DOM0D_NAME_MAX ||
 	    strlen(e->verdict_reason) > DOM0D_REASON_MAX ||
 	    (e->has_report &&
 	    (unsigned int)e->report_state >= _GUEST_STATE_MAX) ||
-	    !printable(e->snap.xen_extra))
+	    !xh_printable(e->snap.xen_extra))
 		return -EINVAL;
 	buf[0] = '\0';
 	xh_format_uuid(e->uuid, uuid);

@@ -25,7 +25,6 @@ struct ksyms;
 
 static int line_u64(const char *root, const char *path, int base,
     unsigned long long *v);
-static bool printable(const char *s);
 static bool release_at_least(const char *rel, unsigned major, unsigned minor);
 static void probe_cmdline(struct probe *p);
 static void probe_hypervisor(struct probe *p);
@@ -113,15 +112,6 @@ line_u64(const char *root, const char *path, int base,
 	return xh_parse_u64(buf, base, v);
 }
 
-/* Printable ASCII only, as the record's text fields must be. */
-static bool
-printable(const char *s)
-{
-	for (; *s; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			return false;
-	return true;
-}
 
 /* "6.1.0-56-amd64" is at least major.minor? False when unparsable. */
 static bool
@@ -208,7 +198,7 @@ probe_hypervisor(struct probe *p)
 		/* ".7", "-rc": the record wants it printable, short and
 		 * not starting with a digit; anything else stays unknown. */
 		if (read_line_at(p->root, "/sys/hypervisor/version/extra",
-		    buf, sizeof(buf)) >= 0 && printable(buf) &&
+		    buf, sizeof(buf)) >= 0 && xh_printable(buf) &&
 		    strlen(buf) < sizeof(r->xen_extra) &&
 		    !(buf[0] >= '0' && buf[0] <= '9'))
 			xh_strlcpy(r->xen_extra, buf, sizeof(r->xen_extra));
@@ -234,7 +224,7 @@ probe_identity(struct probe *p)
 	int len;
 
 	if (read_line_at(p->root, "/proc/sys/kernel/osrelease", buf,
-	    sizeof(buf)) >= 0 && printable(buf) &&
+	    sizeof(buf)) >= 0 && xh_printable(buf) &&
 	    strlen(buf) < sizeof(r->kernel_release))
 		xh_strlcpy(r->kernel_release, buf,
 		    sizeof(r->kernel_release));

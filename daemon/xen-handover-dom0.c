@@ -17,6 +17,7 @@
 #include "dom0d-io.h"
 #include "dom0d.h"
 #include "hv.h"
+#include "gate.h"
 #include "json.h"
 #include "log.h"
 #include "util.h"
@@ -233,28 +234,13 @@ json_record(struct json *j, const char *key, const struct record *r)
 static void
 json_check(struct json *j, const char *key, const struct dom0d_check *c)
 {
-	size_t i;
-
 	json_begin_object(j, key);
 	json_string(j, "verdict", host_verdict_to_string(c->verdict));
 	json_string(j, "scope", c->scope == SCOPE_DOMAIN ? "domain" : "host");
 	json_bool(j, "pending", c->pending);
 	json_bool(j, "repairable", c->repairable);
 	json_string(j, "reason", c->reason);
-	json_begin_array(j, "differences");
-	for (i = 0; i < c->diffs.n; i++) {
-		const struct difference *d = &c->diffs.d[i];
-
-		json_begin_object(j, NULL);
-		json_string(j, "field", field_to_string(d->field));
-		json_string(j, "severity", severity_to_string(d->severity));
-		json_bool(j, "fixable", d->fixable);
-		json_string(j, "expected", d->expected);
-		json_string(j, "found", d->found);
-		json_string(j, "detail", d->detail);
-		json_end_object(j);
-	}
-	json_end_array(j);
+	gate_json_differences(j, &c->diffs);
 	json_end_object(j);
 }
 

@@ -20,6 +20,15 @@ xh_strlcpy(char *dst, const char *src, size_t dstsz)
 	return len;
 }
 
+bool
+xh_printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 char *
 xh_rstrip(char *s)
 {

@@ -25,6 +25,9 @@ startswith(const char *s, const char *prefix)
  */
 size_t xh_strlcpy(char *dst, const char *src, size_t dstsz);
 
+/* True when s holds printable ASCII (0x20..0x7e) only. */
+bool xh_printable(const char *s);
+
 /* Remove trailing whitespace in place; returns s. */
 char *xh_rstrip(char *s);
 
