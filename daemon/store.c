@@ -430,6 +430,9 @@ store_strerror(int err)
 		    "encoded";
 	case -ENOTBLK:
 		return "not a block device or regular file";
+	case -EBUSY:
+		return "the area holds a hibernation image whose record must "
+		    "stay current: resume it, or discard it (mkswap) first";
 	case -EOPNOTSUPP:
 		return "device sectors are larger than 512 bytes: a slot "
 		    "cannot be written alone";

@@ -72,10 +72,19 @@ swaptarget_write(const struct store_ops *ops, const struct probe *p,
     const char *root, const struct swap_target *t, struct record *rec,
     char *configured, size_t configuredsz)
 {
+	struct store_state st;
 	int r;
 
 	if (configured && configuredsz)
 		configured[0] = '\0';
+	/*
+	 * A running kernel's record never goes over an image's: after the
+	 * gate refused an image, the next boot must still find the image's
+	 * record current, or it would compare against the wrong kernel.
+	 */
+	r = store_read_ops(ops, t->path, t->offset, &st);
+	if (r == 0 && st.hdr.is_image)
+		return -EBUSY;
 	r = store_write_ops(ops, t->path, t->offset, t->uuid, rec);
 	if (r == -ETXTBSY && swaptarget_set_resume(p, root, configured,
 	    configuredsz) == 0)

@@ -45,9 +45,11 @@ int swaptarget_set_resume(const struct probe *p, const char *root,
 
 /*
  * store_write_ops() of rec into t; on -ETXTBSY configure the resume
- * device (swaptarget_set_resume()) and try once more. configured (may be
- * NULL) receives the value written to /sys/power/resume, or "". Returns
- * the slot written or -errno (store_strerror()).
+ * device (swaptarget_set_resume()) and try once more. Never writes over
+ * an area that holds a hibernation image (-EBUSY): the image's record
+ * must stay current until the image is resumed or discarded. configured
+ * (may be NULL) receives the value written to /sys/power/resume, or "".
+ * Returns the slot written or -errno (store_strerror()).
  */
 int swaptarget_write(const struct store_ops *ops, const struct probe *p,
     const char *root, const struct swap_target *t, struct record *rec,
