@@ -303,6 +303,11 @@ stage_images() {
 		/usr/bin/xenstore-write /usr/bin/xenstore-ls \
 		/usr/bin/xenstore-list /usr/bin/xenstore-exists \
 		/usr/bin/xenstore-watch /usr/bin/xenstore-rm
+	# glibc loads libgcc_s at run time to cancel threads (libxenstore's
+	# watch thread when xenstore-watch exits): ldd does not list it.
+	mkdir -p "$work/domu/lib/x86_64-linux-gnu"
+	cp -L "$ROOT/lib/x86_64-linux-gnu/libgcc_s.so.1" \
+		"$work/domu/lib/x86_64-linux-gnu/"
 	# kexec for the gate's repair path (HVM), where the gate looks for it
 	stage_dynbin "$work/domu" usr/sbin /usr/sbin/kexec
 	# The image's kernel for a repair, as the project's initramfs hooks
