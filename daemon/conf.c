@@ -114,6 +114,17 @@ parse_tristate(const char *v, enum tristate *ret)
 	return 0;
 }
 
+/* "kexec" (1) or "no" (0), any case; -EINVAL otherwise. */
+int
+repair_from_string(const char *v)
+{
+	if (strcasecmp(v, "kexec") == 0)
+		return 1;
+	if (strcasecmp(v, "no") == 0 || strcasecmp(v, "off") == 0)
+		return 0;
+	return -EINVAL;
+}
+
 /* Lower-case copy for the *_from_string() helpers; -EINVAL if too long. */
 static int
 lower(const char *v, char *out, size_t outsz)
@@ -234,6 +245,15 @@ apply(struct conf *c, const char *key, const char *val, const char **why)
 			return -EINVAL;
 		}
 		c->timeout = (int)v;
+		return 0;
+	}
+	if (key_is(key, "repair")) {
+		r = repair_from_string(val);
+		if (r < 0) {
+			*why = "expected kexec or no";
+			return -EINVAL;
+		}
+		c->policy.repair_kexec = r;
 		return 0;
 	}
 	if (key_is(key, "allow-kaslr")) {

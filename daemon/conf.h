@@ -43,6 +43,9 @@ struct conf {
 
 void conf_init(struct conf *c);
 
+/* The "repair" value: "kexec" 1, "no" or "off" 0, else -EINVAL. */
+int repair_from_string(const char *v);
+
 /*
  * Parse one file's text. name is used in messages. Returns 0, or
  * -EINVAL with a message "name:line: ..." in err.

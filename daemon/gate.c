@@ -162,9 +162,17 @@ gate_resolve_policy(const struct conf *cfg, const struct cmdline *c,
 	if (v) {
 		m = policy_mode_from_string(v);
 		if (m < 0)
-			ignored = 1;
+			ignored |= GATE_IGNORED_POLICY;
 		else
 			pol->mode = (enum policy_mode)m;
+	}
+	v = cmdline_get(c, "xen_handover.repair");
+	if (v) {
+		m = repair_from_string(v);
+		if (m < 0)
+			ignored |= GATE_IGNORED_REPAIR;
+		else
+			pol->repair_kexec = m;
 	}
 	if (policy_arg && (m = policy_mode_from_string(policy_arg)) >= 0)
 		pol->mode = (enum policy_mode)m;
@@ -1007,11 +1015,14 @@ gate_examine(struct gate *g)
 	}
 	bs->offset = g->spec.offset;
 
-	if (gate_resolve_policy(&g->conf, &g->cmdline, g->policy_arg,
-	    &g->pol) > 0)
+	r = gate_resolve_policy(&g->conf, &g->cmdline, g->policy_arg, &g->pol);
+	if (r & GATE_IGNORED_POLICY)
 		glog(g, LOG_WARNING, "ignoring xen_handover.policy=%s (auto, "
 		    "strict, refuse, force)",
 		    cmdline_get(&g->cmdline, "xen_handover.policy"));
+	if (r & GATE_IGNORED_REPAIR)
+		glog(g, LOG_WARNING, "ignoring xen_handover.repair=%s (kexec, "
+		    "no)", cmdline_get(&g->cmdline, "xen_handover.repair"));
 	find_kexec(g, &tool);
 	if (!g->has_record ||
 	    gate_find_kernel(g->root, &g->image, 0, g->kernel,

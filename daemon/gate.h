@@ -77,11 +77,13 @@ void gate_build_caps(const struct probe *p, bool kexec_tool,
     bool kernel_found, bool dom0_soft_reset, struct capabilities *caps);
 
 /*
- * The policy: the configuration's, then xen_handover.policy= on the
- * command line, then policy_arg (already validated; may be NULL).
- * Returns 0, or 1 when xen_handover.policy= held no policy (ignored:
- * the caller warns).
+ * The policy: the configuration's, then xen_handover.policy= and
+ * xen_handover.repair= on the command line, then policy_arg (already
+ * validated; may be NULL). Returns 0, or GATE_IGNORED_* bits for those
+ * that held no valid value (ignored: the caller warns).
  */
+#define GATE_IGNORED_POLICY 1
+#define GATE_IGNORED_REPAIR 2
 int gate_resolve_policy(const struct conf *cfg, const struct cmdline *c,
     const char *policy_arg, struct policy *pol);
 

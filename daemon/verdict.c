@@ -979,9 +979,10 @@ fill_knobs(const struct record *img, const struct diff_list *diffs,
 }
 
 static bool
-can_repair(const struct capabilities *caps, bool needs_kernel)
+can_repair(const struct policy *pol, const struct capabilities *caps,
+    bool needs_kernel)
 {
-	return (caps->guest_type == GUEST_HVM ||
+	return pol->repair_kexec && (caps->guest_type == GUEST_HVM ||
 	    caps->guest_type == GUEST_PVH) &&
 	    xen_at_least(true, caps->xen_major, caps->xen_minor, 4, 7) &&
 	    caps->kexec && caps->toolstack_soft_reset &&
@@ -1082,6 +1083,12 @@ sb_missing_caps(struct sbuf *sb, const struct reason_ctx *c)
 	const struct capabilities *caps = c->caps;
 	const char *sep = "";
 
+	if (!c->pol->repair_kexec) {
+		sb_printf(sb, "repair by kexec is off (repair = kexec turns "
+		    "it on; on Linux 6.1 a repaired HVM resume hung in the "
+		    "lab)");
+		return;
+	}
 	/* The loop guard says it all: the capabilities were there. */
 	if (caps->repaired) {
 		sb_printf(sb, "a repair already ran (xen_handover.repaired=1) "
@@ -1288,7 +1295,7 @@ verdict_decide(const struct policy *pol, const struct record *image,
 		out->verdict = VERDICT_FORCE;
 	else if (c.nfix < nmis || pol->mode == POLICY_REFUSE)
 		out->verdict = VERDICT_REFUSE;
-	else if (can_repair(caps, c.needs_kernel))
+	else if (can_repair(pol, caps, c.needs_kernel))
 		out->verdict = VERDICT_REPAIR;
 	else
 		out->verdict = VERDICT_REFUSE;

@@ -57,7 +57,7 @@ int verdict_compare(const struct record *image, const struct record *boot,
     struct diff_list *out);
 
 enum policy_mode {
-	POLICY_AUTO = 0,	/* repair when possible, else refuse */
+	POLICY_AUTO = 0,	/* repair when allowed and possible, else refuse */
 	POLICY_STRICT,		/* as auto, and warnings count as mismatches */
 	POLICY_REFUSE,		/* never repair: refuse on any mismatch */
 	POLICY_FORCE,		/* resume whatever differs (explicit opt-in) */
@@ -73,6 +73,11 @@ enum unknown_image_action {
 struct policy {
 	enum policy_mode mode;
 	enum unknown_image_action unknown_image;
+	/* Repair by kexec (soft reset) is allowed: opt-in, because on Linux
+	 * 6.1 HVM a repaired resume hung in the lab (test/lab/RESULTS.md,
+	 * s9). Off: a fixable mismatch is refused with the command line
+	 * that resumes. */
+	bool repair_kexec;
 };
 
 struct capabilities {

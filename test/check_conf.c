@@ -28,6 +28,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c.policy.mode, POLICY_AUTO);
 	ck_assert_int_eq(c.policy.unknown_image, UNKNOWN_IMAGE_PROCEED);
 	ck_assert(!c.allow_kaslr);
+	ck_assert(!c.policy.repair_kexec);	/* repair is opt-in */
 }
 END_TEST
 
@@ -56,7 +57,7 @@ START_TEST(test_values)
 {
 	static const struct {
 		const char *line;
-		int field;	/* 0 pm, 1 policy, 2 unknown, 3 kaslr */
+		int field;	/* 0 pm, 1 policy, 2 unknown, 3 kaslr, 4 repair */
 		int want;
 	} t[] = {
 		{ "xen-pm-restore = auto", 0, TRI_UNKNOWN },
@@ -81,6 +82,10 @@ START_TEST(test_values)
 		{ "allow-kaslr = on", 3, 1 },
 		{ "allow-kaslr = off", 3, 0 },
 		{ "allow-kaslr = YES", 3, 1 },
+		{ "repair = kexec", 4, 1 },
+		{ "repair = KEXEC", 4, 1 },
+		{ "repair = no", 4, 0 },
+		{ "repair = off", 4, 0 },
 		/* '_' and '-' are the same in keys, case is ignored. */
 		{ "allow_kaslr = yes", 3, 1 },
 		{ "Policy = refuse", 1, POLICY_REFUSE },
@@ -103,6 +108,7 @@ START_TEST(test_values)
 		c.policy.unknown_image = t[i].want == UNKNOWN_IMAGE_REFUSE ?
 		    UNKNOWN_IMAGE_PROCEED : UNKNOWN_IMAGE_REFUSE;
 		c.allow_kaslr = !t[i].want;
+		c.policy.repair_kexec = !t[i].want;
 		ck_assert_msg(parse(&c, t[i].line, err, sizeof(err)) == 0,
 		    "%s: %s", t[i].line, err);
 		switch (t[i].field) {
@@ -114,6 +120,9 @@ START_TEST(test_values)
 			break;
 		case 2:
 			got = (int)c.policy.unknown_image;
+			break;
+		case 4:
+			got = c.policy.repair_kexec;
 			break;
 		default:
 			got = c.allow_kaslr;
@@ -158,6 +167,7 @@ START_TEST(test_errors)
 		    "test.conf:2: invalid value \"auto strict\"" },
 		{ "unknown-image = force\n", "test.conf:1: invalid value" },
 		{ "allow-kaslr = maybe\n", "test.conf:1: invalid value" },
+		{ "repair = yes\n", "test.conf:1: invalid value" },
 		{ "xen-pm-restore = perhaps\n", "test.conf:1: invalid value" },
 		{ "allow-kaslr = yes # comment\n",
 		    "test.conf:1: invalid value" },

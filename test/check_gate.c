@@ -778,7 +778,7 @@ START_TEST(test_decide_force_limits)
 		{ MUT_VCPUS, VERDICT_REFUSE },
 		{ MUT_EVTCHN_RAM, VERDICT_REFUSE },
 	};
-	struct policy pol = { POLICY_FORCE, UNKNOWN_IMAGE_PROCEED };
+	struct policy pol = { POLICY_FORCE, UNKNOWN_IMAGE_PROCEED, true };
 	struct capabilities caps = { .guest_type = GUEST_HVM };
 	struct record img, boot;
 	struct diff_list diffs;
@@ -1045,6 +1045,7 @@ START_TEST(test_action_table)
 		}
 		g->pol.mode = (enum policy_mode)mode;
 		g->pol.unknown_image = (enum unknown_image_action)ui;
+		g->pol.repair_kexec = true;
 		g->caps.guest_type = types[t];
 		g->caps.xen_major = xen[x][0];
 		g->caps.xen_minor = xen[x][1];

@@ -854,10 +854,10 @@ START_TEST(test_decide_matrix)
 	for (p = 0; p < _POLICY_MAX; p++)
 	for (g = 0; g < N(guests); g++)
 	for (x = 0; x < N(xens); x++)
-	for (bits = 0; bits < 16; bits++) {
+	for (bits = 0; bits < 32; bits++) {
 		const struct scenario *sc = &scenarios[s];
 		struct policy pol = { (enum policy_mode)p,
-		    UNKNOWN_IMAGE_PROCEED };
+		    UNKNOWN_IMAGE_PROCEED, bits & 16 };
 		struct capabilities caps = {
 			.guest_type = guests[g],
 			.xen_major = xens[x].maj,
@@ -891,7 +891,8 @@ START_TEST(test_decide_matrix)
 		mism = crit || (p == POLICY_STRICT && warn);
 		xen47 = xens[x].maj > 4 ||
 		    (xens[x].maj == 4 && xens[x].min >= 7);
-		ok = (guests[g] == GUEST_HVM || guests[g] == GUEST_PVH) &&
+		ok = pol.repair_kexec &&
+		    (guests[g] == GUEST_HVM || guests[g] == GUEST_PVH) &&
 		    xen47 && caps.kexec && caps.toolstack_soft_reset &&
 		    !caps.repaired && (!needk || caps.image_kernel);
 		if (!mism)
@@ -904,10 +905,11 @@ START_TEST(test_decide_matrix)
 			want = ok ? VERDICT_REPAIR : VERDICT_REFUSE;
 
 		snprintf(what, sizeof(what), "%s policy %s guest %d xen %u.%u "
-		    "kexec %d kernel %d tool %d repaired %d", sc->name,
-		    policy_mode_to_string(pol.mode), guests[g], xens[x].maj,
-		    xens[x].min, caps.kexec, caps.image_kernel,
-		    caps.toolstack_soft_reset, caps.repaired);
+		    "kexec %d kernel %d tool %d repaired %d repair %d",
+		    sc->name, policy_mode_to_string(pol.mode), guests[g],
+		    xens[x].maj, xens[x].min, caps.kexec, caps.image_kernel,
+		    caps.toolstack_soft_reset, caps.repaired,
+		    pol.repair_kexec);
 		ck_assert_int_eq(verdict_decide(&pol, &img, &l, &caps, &dec),
 		    0);
 		ck_assert_msg(dec.verdict == want, "%s: got %s, want %s", what,
@@ -949,8 +951,18 @@ START_TEST(test_decide_matrix)
 		    p == POLICY_REFUSE)
 			ck_assert_msg(strstr(dec.reason, "policy refuse"),
 			    "%s: %s", what, dec.reason);
+		/* Refused because repair is off: say so, and only that. */
+		if (want == VERDICT_REFUSE && !nonfix && p != POLICY_REFUSE &&
+		    !pol.repair_kexec) {
+			ck_assert_msg(strstr(dec.reason, "repair by kexec is "
+			    "off") && strstr(dec.reason, "boot with") &&
+			    !strstr(dec.reason, "kexec is not") &&
+			    !strstr(dec.reason, "converge"), "%s: %s", what,
+			    dec.reason);
+		}
 		/* Refused for want of a capability: name each one missing. */
-		if (want == VERDICT_REFUSE && !nonfix && p != POLICY_REFUSE) {
+		if (want == VERDICT_REFUSE && !nonfix && p != POLICY_REFUSE &&
+		    pol.repair_kexec) {
 			const char *r = dec.reason;
 
 			/* After a repair only the loop guard matters. */
@@ -989,7 +1001,7 @@ START_TEST(test_decide_matrix)
 				    "%s", r);
 		}
 	}
-	ck_assert_uint_eq(count, N(scenarios) * _POLICY_MAX * 4 * 6 * 16);
+	ck_assert_uint_eq(count, N(scenarios) * _POLICY_MAX * 4 * 6 * 32);
 }
 END_TEST
 
@@ -1000,7 +1012,7 @@ START_TEST(test_decide_unknown_image)
 	for (p = 0; p < _POLICY_MAX; p++)
 	for (u = 0; u < _UNKNOWN_IMAGE_MAX; u++) {
 		struct policy pol = { (enum policy_mode)p,
-		    (enum unknown_image_action)u };
+		    (enum unknown_image_action)u, false };
 		struct decision dec;
 
 		/* No record: diffs and capabilities do not matter. */
@@ -1064,7 +1076,7 @@ START_TEST(test_decide_knobs)
 	for (i = 0; i < N(t); i++)
 	for (p = 0; p < _POLICY_MAX; p++) {
 		struct policy pol = { (enum policy_mode)p,
-		    UNKNOWN_IMAGE_PROCEED };
+		    UNKNOWN_IMAGE_PROCEED, true };
 		struct capabilities caps = { GUEST_HVM, 4, 17, true, true,
 		    true, false };
 		struct record img;
@@ -1097,7 +1109,7 @@ END_TEST
 
 START_TEST(test_decide_invalid)
 {
-	struct policy pol = { POLICY_AUTO, UNKNOWN_IMAGE_PROCEED };
+	struct policy pol = { POLICY_AUTO, UNKNOWN_IMAGE_PROCEED, true };
 	struct capabilities caps = { GUEST_HVM, 4, 17, true, true, true,
 	    false };
 	struct record img;
@@ -1206,6 +1218,7 @@ story_init(struct story *s)
 	baseline(&s->boot);
 	s->pol.mode = POLICY_AUTO;
 	s->pol.unknown_image = UNKNOWN_IMAGE_PROCEED;
+	s->pol.repair_kexec = true;
 	s->caps.guest_type = GUEST_HVM;
 	s->caps.xen_major = 4;
 	s->caps.xen_minor = 17;
