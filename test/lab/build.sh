@@ -338,6 +338,11 @@ stage_images() {
 	mkdir -p "$work/domu/lab"
 	install -m 755 "$HERE/capture.sh" "$work/domu/lab/capture.sh"
 	install -m 755 "$HERE/hib.sh" "$work/domu/lab/hib.sh"
+	# kexec with kexec_file_load (-s): the kernel builds the next boot's
+	# memory map itself (hib.sh: lab.kexec=file)
+	printf '#!/bin/sh\n[ "$1" = -l ] && exec /usr/sbin/kexec -s "$@"\nexec /usr/sbin/kexec "$@"\n' \
+		> "$work/domu/lab/kexec-file"
+	chmod 755 "$work/domu/lab/kexec-file"
 	install -m 755 "$HERE/domu-init" "$work/domu/init"
 	mk_cpio "$work/domu" "$IMG/domu-initrd.gz"
 	rm -rf "$work"

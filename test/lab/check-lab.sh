@@ -43,8 +43,9 @@ LAB_DIR=$(cd "$LAB_DIR" && pwd)
 SMOKE="s1-without s1-with s2-without s2-with"
 DEFAULT="s1-without s1-with s2-without s2-with s3-without s4-with s5-with
 	s6-with s3-with s4-without s5-without s6-without s7-without s7-with
-	s8 s10-without s10-with s11"
-HVM="s1h-without s9-with s9-without s7h-without s7h-with"
+	s8 s10-without s10-with s11 s12-without s12-with"
+HVM="s1h-without s9-without s9-with s9r-with s9f-with s7h-without
+	s7h-with"
 case ${LAB_SCENARIOS:-default} in
 default) scen=$DEFAULT; tmo=3600 ;;
 smoke) scen=$SMOKE; tmo=2400 ;;

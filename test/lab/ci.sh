@@ -11,6 +11,11 @@
 #      LAB_KERNEL_B (default none: the smoke set does not need it).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
+if [ "$(id -u)" -ne 0 ]; then
+	# debootstrap and chroot need root, as apt-get does for scripts/deps
+	command -v sudo >/dev/null || { echo "lab: needs root" >&2; exit 1; }
+	exec sudo -E sh "$0" "$@"
+fi
 top_srcdir=$top
 LAB_SCENARIOS=${LAB_SCENARIOS:-smoke}
 LAB_DIR=${LAB_DIR:-$top/build/lab}

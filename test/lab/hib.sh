@@ -20,6 +20,10 @@
 #                 the extra= line dom0 must use), then hibernate.
 #   lab.probe=record on the command line: after the gate refused, run
 #   `xen-handover record` as a daemon starting in that boot would.
+#   lab.kexec=file: the gate's repair loads the kernel with
+#   kexec_file_load (kexec -s) instead of kexec_load.
+#   lab.hibdelay=N: wait N seconds before hibernating (an image made
+#   later in its domain's life than the resume kernel's boot: s12).
 #
 # Markers on the console (the expect driver waits for them), one a line:
 #   LAB-BOOT ...             facts of this boot kernel
@@ -45,9 +49,14 @@ XH=/usr/sbin/xen-handover
 
 read -r CMDLINE < /proc/cmdline
 probe=
+gateargs=
+hibdelay=0
 for w in $CMDLINE; do
 	case $w in
+	lab.hibdelay=*) hibdelay=${w#lab.hibdelay=} ;;
 	lab.probe=*) probe=${w#lab.probe=} ;;
+	# kexec_file_load instead of kexec_load for a repair
+	lab.kexec=file) gateargs="--kexec /lab/kexec-file" ;;
 	esac
 done
 
@@ -132,6 +141,13 @@ mark "BOOT mode=$MODE act=$ACT kernel=$(uname -r) evtchn=$evtchn" \
 	"mem_kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)" \
 	"guest_type=$(cat /sys/hypervisor/guest_type 2>/dev/null)"
 
+# The firmware memory map as this kernel got it (the image's must match).
+mm=
+for d in /sys/firmware/memmap/*; do
+	mm="$mm $(cat "$d/start")-$(cat "$d/end"):$(tr ' ' _ < "$d/type")"
+done
+mark "MEMMAP$mm"
+
 if [ "$MODE" = with ]; then
 	if [ ! -x "$XH" ]; then
 		mark "GATE rc=127 outcome=missing verdict=none"
@@ -139,7 +155,8 @@ if [ "$MODE" = with ]; then
 	fi
 	# The gate decides before anything else touches the swap disk.  Its
 	# message goes to the console (stderr), its event to the JSON file.
-	"$XH" gate --json > /tmp/gate.json
+	# shellcheck disable=SC2086
+	"$XH" gate --json $gateargs > /tmp/gate.json
 	rc=$?
 	outcome=$(json_get outcome /tmp/gate.json)
 	mark "GATE rc=$rc outcome=$outcome verdict=$(json_get verdict \
@@ -220,7 +237,11 @@ if [ "$MODE" = with ]; then
 	mark "RECORD-HIBERNATING rc=$?"
 	"$XH" show-slots "$SWAP"
 fi
-mark "HIBERNATING"
+if [ "$hibdelay" -gt 0 ] 2>/dev/null; then
+	mark "HIBDELAY $hibdelay"
+	sleep "$hibdelay"
+fi
+mark "HIBERNATING uptime=$(cut -d' ' -f1 /proc/uptime)"
 echo disk > /sys/power/state
 rc=$?
 # Only after a resume (or a failed hibernation) does this run.
