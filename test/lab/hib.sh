@@ -24,6 +24,8 @@
 #   kexec_file_load (kexec -s) instead of kexec_load.
 #   lab.hibdelay=N: wait N seconds before hibernating (an image made
 #   later in its domain's life than the resume kernel's boot: s12).
+#   lab.resumedelay=N: wait N seconds before the gate or the resume
+#   (a resume boot older than the image's domain was: s13).
 #
 # Markers on the console (the expect driver waits for them), one a line:
 #   LAB-BOOT ...             facts of this boot kernel
@@ -51,8 +53,10 @@ read -r CMDLINE < /proc/cmdline
 probe=
 gateargs=
 hibdelay=0
+resumedelay=0
 for w in $CMDLINE; do
 	case $w in
+	lab.resumedelay=*) resumedelay=${w#lab.resumedelay=} ;;
 	lab.hibdelay=*) hibdelay=${w#lab.hibdelay=} ;;
 	lab.probe=*) probe=${w#lab.probe=} ;;
 	# kexec_file_load instead of kexec_load for a repair
@@ -147,6 +151,11 @@ for d in /sys/firmware/memmap/*; do
 	mm="$mm $(cat "$d/start")-$(cat "$d/end"):$(tr ' ' _ < "$d/type")"
 done
 mark "MEMMAP$mm"
+
+if [ "$resumedelay" -gt 0 ] 2>/dev/null; then
+	mark "RESUMEDELAY $resumedelay uptime=$(cut -d' ' -f1 /proc/uptime)"
+	sleep "$resumedelay"
+fi
 
 if [ "$MODE" = with ]; then
 	if [ ! -x "$XH" ]; then
