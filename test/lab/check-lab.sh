@@ -12,11 +12,12 @@
 # env: LAB_DIR        where everything big goes (default: build/lab in the
 #                     source tree, or /var/tmp/xen-handover-lab when that
 #                     is not writable); reused between runs
-#      LAB_SCENARIOS  "default" (everything but HVM), "smoke" (scenarios
-#                     1 and 2), "all" (default + the HVM scenario 9),
-#                     "hvm", or scenario names (see matrix.exp)
+#      LAB_SCENARIOS  "default" (scenarios 1-8, 10, 11), "smoke"
+#                     (scenarios 1 and 2), "clock" (12, 13), "hvm" (the
+#                     HVM ones), "all" (all of them), or scenario names
+#                     (see matrix.exp)
 #      LAB_RUN_TIMEOUT  seconds for the whole run (default: 3600, all:
-#                     7200); a stuck run is killed and fails
+#                     9000); a stuck run is killed and fails
 #      LAB_NO_INSTALL=1  do not apt-get install missing host tools
 #      top_srcdir, top_builddir  (set by make)
 #      and those of build.sh and matrix.exp (LAB_VERBOSE=1, ...).
@@ -43,13 +44,16 @@ LAB_DIR=$(cd "$LAB_DIR" && pwd)
 SMOKE="s1-without s1-with s2-without s2-with"
 DEFAULT="s1-without s1-with s2-without s2-with s3-without s4-with s5-with
 	s6-with s3-with s4-without s5-without s6-without s7-without s7-with
-	s8 s10-without s10-with s11 s12-without s12-with"
+	s8 s10-without s10-with s11"
+# The clock after a resume into a younger domain (RESULTS.md).
+CLOCK="s12-without s12-with s13-without"
 HVM="s1h-without s9-without s9-with s9r-with s9f-with s7h-without
 	s7h-with"
 case ${LAB_SCENARIOS:-default} in
 default) scen=$DEFAULT; tmo=3600 ;;
 smoke) scen=$SMOKE; tmo=2400 ;;
-all) scen="$DEFAULT $HVM"; tmo=7200 ;;
+all) scen="$DEFAULT $CLOCK $HVM"; tmo=9000 ;;
+clock) scen=$CLOCK; tmo=1800 ;;
 hvm) scen=$HVM; tmo=3600 ;;
 *) scen=$LAB_SCENARIOS; tmo=7200 ;;
 esac
