@@ -24,7 +24,6 @@
 #include <check.h>
 #include <errno.h>
 #include <event2/event.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -70,28 +69,6 @@ static struct dom0d_opts opts;
 /*
  * The double.
  */
-static void
-xsd_binary(char *buf, size_t size)
-{
-	const char *env = getenv("XSD"), *top = getenv("top_builddir");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env) {
-		snprintf(buf, size, "%s", env);
-		return;
-	}
-	if (top) {
-		snprintf(buf, size, "%s/test/xsd", top);
-		if (access(buf, X_OK) == 0)
-			return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	ck_assert_int_gt(n, 0);
-	self[n] = '\0';
-	snprintf(buf, size, "%s/xsd", dirname(self));
-}
-
 /* One control command: the reply's data, or NULL for "ERR ...". */
 static const char * __attribute__((format(printf, 1, 2)))
 ctl(const char *fmt, ...)
@@ -126,28 +103,19 @@ peek(const char *path)
 static void
 start_xsd(void)
 {
-	char bin[PATH_MAX], pidfile[96], garg[4][128];
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char pidfile[96], garg[4][128];
 	int i;
 
-	xsd_binary(bin, sizeof(bin));
 	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
 	for (i = 0; i < 4; i++)
 		snprintf(garg[i], sizeof(garg[i]), "%u:%.99s", gids[i],
 		    gsock[i]);
-	xsd_pid = fork();
-	ck_assert_int_ge(xsd_pid, 0);
-	if (xsd_pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		execl(bin, bin, "--socket", xs_sock, "--control", ctl_sock,
-		    "--guest", garg[0], "--guest", garg[1], "--guest", garg[2],
-		    "--guest", garg[3], "--pidfile", pidfile, "--bare",
-		    (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 1000 && access(pidfile, F_OK) != 0; i++)
-		nanosleep(&ts, NULL);
-	ck_assert_msg(access(pidfile, F_OK) == 0, "%s did not start", bin);
+	xsd_pid = xsd_spawn((const char *const[]){ "--socket", xs_sock,
+	    "--control", ctl_sock, "--guest", garg[0], "--guest", garg[1],
+	    "--guest", garg[2], "--guest", garg[3], "--pidfile", pidfile,
+	    "--bare", NULL }, pidfile);
+	ck_assert_msg(xsd_pid > 0, "xsd did not start: %s",
+	    strerror((int)-xsd_pid));
 }
 
 static void

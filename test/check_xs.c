@@ -12,7 +12,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -30,6 +28,7 @@
 #include <xen/io/xs_wire.h>
 
 #include "xs.h"
+#include "xsd.h"
 
 #define GUEST 5
 #define GDIR "/local/domain/5"
@@ -40,60 +39,23 @@ static char guest_sock[96], dom0_sock[96], ctl_sock[96];
 static pid_t xsd_pid = -1;
 static char reply[65536];
 
-static void
-xsd_binary(char *buf, size_t size)
-{
-	const char *env = getenv("XSD"), *top = getenv("top_builddir");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env) {
-		snprintf(buf, size, "%s", env);
-		return;
-	}
-	if (top) {
-		snprintf(buf, size, "%s/test/xsd", top);
-		if (access(buf, X_OK) == 0)
-			return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	ck_assert_int_gt(n, 0);
-	self[n] = '\0';
-	snprintf(buf, size, "%s/xsd", dirname(self));
-}
-
 /* One control command; the reply line is left in reply[]. */
 static int __attribute__((format(printf, 1, 2)))
 ctl(const char *fmt, ...)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	char cmd[8192];
-	size_t o = 0;
+	char cmd[XSD_CTL_LINE_MAX];
 	va_list ap;
-	int fd, n;
+	int n, r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 1, fmt, ap);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	ck_assert(n > 0 && (size_t)n < sizeof(cmd) - 1);
-	cmd[n++] = '\n';
-	strcpy(a.sun_path, ctl_sock);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(write(fd, cmd, (size_t)n), n);
-	for (;;) {
-		char c;
-
-		ck_assert_int_eq(read(fd, &c, 1), 1);
-		if (c == '\n')
-			break;
-		ck_assert_uint_lt(o, sizeof(reply) - 1);
-		reply[o++] = c;
-	}
-	reply[o] = '\0';
-	close(fd);
-	return strncmp(reply, "OK", 2) == 0 ? 0 : -1;
+	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
+	r = xsd_ctl(ctl_sock, cmd, reply, sizeof(reply));
+	if (r == -EREMOTEIO)
+		return -1;
+	ck_assert_msg(r == 0, "control: %s: %s", cmd, strerror(-r));
+	return 0;
 }
 
 static void
@@ -114,9 +76,7 @@ peek(const char *path)
 static void
 start_xsd(void)
 {
-	char bin[PATH_MAX], pidfile[96];
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	int i;
+	char pidfile[96];
 
 	snprintf(dir, sizeof(dir), "%s/xs-check.XXXXXX",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -125,20 +85,11 @@ start_xsd(void)
 	snprintf(dom0_sock, sizeof(dom0_sock), "%s/dom0", dir);
 	snprintf(ctl_sock, sizeof(ctl_sock), "%s/ctl", dir);
 	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
-	xsd_binary(bin, sizeof(bin));
-	xsd_pid = fork();
-	ck_assert_int_ge(xsd_pid, 0);
-	if (xsd_pid == 0) {
-		/* A test that fails ends without teardown: xsd follows. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		execl(bin, bin, "--socket", guest_sock, "--domid", "5",
-		    "--dom0-socket", dom0_sock, "--control", ctl_sock,
-		    "--pidfile", pidfile, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 500 && access(pidfile, F_OK) != 0; i++)
-		nanosleep(&ts, NULL);
-	ck_assert_msg(access(pidfile, F_OK) == 0, "%s did not start", bin);
+	xsd_pid = xsd_spawn((const char *const[]){ "--socket", guest_sock,
+	    "--domid", "5", "--dom0-socket", dom0_sock, "--control", ctl_sock,
+	    "--pidfile", pidfile, NULL }, pidfile);
+	ck_assert_msg(xsd_pid > 0, "xsd did not start: %s",
+	    strerror((int)-xsd_pid));
 }
 
 static void

@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -33,9 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
@@ -2562,4 +2565,67 @@ fail:
 	e = errno ? errno : EIO;
 	close(fd);
 	return -e;
+}
+
+/* Where the test/xsd program is: $XSD, the build tree, or beside us. */
+static int
+xsd_program(char *buf, size_t size)
+{
+	const char *env = getenv("XSD"), *top = getenv("top_builddir");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env)
+		return snprintf(buf, size, "%s", env) < (int)size ? 0 :
+		    -ENAMETOOLONG;
+	if (top && snprintf(buf, size, "%s/test/xsd", top) < (int)size &&
+	    access(buf, X_OK) == 0)
+		return 0;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	return snprintf(buf, size, "%s/xsd", dirname(self)) < (int)size ?
+	    0 : -ENAMETOOLONG;
+}
+
+pid_t
+xsd_spawn(const char *const *args, const char *pidfile)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	const char *argv[64];
+	char bin[PATH_MAX];
+	size_t n = 0;
+	pid_t pid;
+	int i, r;
+
+	r = xsd_program(bin, sizeof(bin));
+	if (r < 0)
+		return r;
+	argv[n++] = bin;
+	for (; *args; args++) {
+		if (n + 1 >= sizeof(argv) / sizeof(argv[0]))
+			return -E2BIG;
+		argv[n++] = *args;
+	}
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* A test that fails ends without teardown: xsd follows. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	for (i = 0; i < 1000; i++) {
+		if (access(pidfile, F_OK) == 0)
+			return pid;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -ECHILD;
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return -ETIMEDOUT;
 }

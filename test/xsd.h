@@ -83,6 +83,15 @@ int xsd_ctl(const char *ctl_path, const char *cmd, char *reply,
     size_t replysz);
 
 /*
+ * Start the test/xsd program with args (after argv[0], NULL-terminated;
+ * they should include "--pidfile" pidfile) and wait up to 10 s for
+ * pidfile. The program is $XSD, else $top_builddir/test/xsd, else xsd
+ * beside this executable. The child gets SIGTERM when the caller dies.
+ * Returns its pid, or -errno (-ETIMEDOUT: no pidfile).
+ */
+pid_t xsd_spawn(const char *const *args, const char *pidfile);
+
+/*
  * The escaping used by get, set and dump: "\\", "\t", "\n", "\r" and
  * "\xNN" for any other byte outside 0x20..0x7e. escape returns the
  * length it needed (output truncated and terminated at outsz); unescape
