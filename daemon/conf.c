@@ -250,7 +250,7 @@ apply(struct conf *c, const char *key, const char *val, const char **why)
 	if (key_is(key, "repair")) {
 		r = repair_from_string(val);
 		if (r < 0) {
-			*why = "expected kexec or no";
+			*why = "expected kexec, no or off";
 			return -EINVAL;
 		}
 		c->policy.repair_kexec = r;

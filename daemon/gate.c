@@ -150,33 +150,73 @@ gate_build_caps(const struct probe *p, bool kexec_tool, bool kernel_found,
 	    "xen_handover.repaired") == 1;
 }
 
+/* The policy's words on the kernel command line, by GATE_IGNORED_* bit. */
+_Static_assert(GATE_IGNORED_POLICY == 1 << 0 && GATE_IGNORED_REPAIR == 1 << 1,
+    "policy_words[] is in GATE_IGNORED_* bit order");
+static const struct {
+	const char *key, *values;
+	int (*parse)(const char *v);
+} policy_words[] = {
+	{ "xen_handover.policy", "auto, strict, refuse, force",
+	    policy_mode_from_string },
+	{ "xen_handover.repair", "kexec, no, off", repair_from_string },
+};
+
+/*
+ * Word i's value, or -1 when absent or invalid (a word without a value is
+ * invalid; its bit set in *ignored).
+ */
+static int
+policy_word(const struct cmdline *c, unsigned i, int *ignored)
+{
+	const char *v = cmdline_get(c, policy_words[i].key);
+	int m;
+
+	if (!cmdline_has(c, policy_words[i].key))
+		return -1;
+	m = v ? policy_words[i].parse(v) : -EINVAL;
+	if (m < 0) {
+		*ignored |= 1 << i;
+		return -1;
+	}
+	return m;
+}
+
 int
 gate_resolve_policy(const struct conf *cfg, const struct cmdline *c,
     const char *policy_arg, struct policy *pol)
 {
-	const char *v;
 	int m, ignored = 0;
 
 	*pol = cfg->policy;
-	v = cmdline_get(c, "xen_handover.policy");
-	if (v) {
-		m = policy_mode_from_string(v);
-		if (m < 0)
-			ignored |= GATE_IGNORED_POLICY;
-		else
-			pol->mode = (enum policy_mode)m;
-	}
-	v = cmdline_get(c, "xen_handover.repair");
-	if (v) {
-		m = repair_from_string(v);
-		if (m < 0)
-			ignored |= GATE_IGNORED_REPAIR;
-		else
-			pol->repair_kexec = m;
-	}
+	if ((m = policy_word(c, 0, &ignored)) >= 0)
+		pol->mode = (enum policy_mode)m;
+	if ((m = policy_word(c, 1, &ignored)) >= 0)
+		pol->repair_kexec = m;
 	if (policy_arg && (m = policy_mode_from_string(policy_arg)) >= 0)
 		pol->mode = (enum policy_mode)m;
 	return ignored;
+}
+
+void
+gate_ignored_text(int ignored, const struct cmdline *c, char *buf,
+    size_t size)
+{
+	const char *v;
+	size_t i, o = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(policy_words) / sizeof(policy_words[0]); i++) {
+		if (!(ignored & (1 << i)) || o >= size)
+			continue;
+		v = cmdline_get(c, policy_words[i].key);
+		n = snprintf(buf + o, size - o, "%signoring %s%s%.64s on the "
+		    "kernel command line (%s)", o ? "; " : "",
+		    policy_words[i].key, v ? "=" : "", v ? v : "",
+		    policy_words[i].values);
+		o += n > 0 ? (size_t)n : 0;
+	}
 }
 
 static const struct difference *
@@ -948,6 +988,7 @@ gate_examine(struct gate *g)
 	const struct record *cur;
 	struct record_swap *bs;
 	char full[PATH_MAX], hex[2 * RECORD_BUILD_ID_MAX + 1];
+	char msg[GATE_IGNORED_TEXT_MAX];
 	bool tool;
 	int r;
 
@@ -1016,13 +1057,10 @@ gate_examine(struct gate *g)
 	bs->offset = g->spec.offset;
 
 	r = gate_resolve_policy(&g->conf, &g->cmdline, g->policy_arg, &g->pol);
-	if (r & GATE_IGNORED_POLICY)
-		glog(g, LOG_WARNING, "ignoring xen_handover.policy=%s (auto, "
-		    "strict, refuse, force)",
-		    cmdline_get(&g->cmdline, "xen_handover.policy"));
-	if (r & GATE_IGNORED_REPAIR)
-		glog(g, LOG_WARNING, "ignoring xen_handover.repair=%s (kexec, "
-		    "no)", cmdline_get(&g->cmdline, "xen_handover.repair"));
+	if (r) {
+		gate_ignored_text(r, &g->cmdline, msg, sizeof(msg));
+		glog(g, LOG_WARNING, "%s", msg);
+	}
 	find_kexec(g, &tool);
 	if (!g->has_record ||
 	    gate_find_kernel(g->root, &g->image, 0, g->kernel,

@@ -88,6 +88,14 @@ int gate_resolve_policy(const struct conf *cfg, const struct cmdline *c,
     const char *policy_arg, struct policy *pol);
 
 /*
+ * The warning for gate_resolve_policy()'s GATE_IGNORED_* bits: each word
+ * ignored, its value (at most 64 bytes of it) and the values it takes.
+ */
+#define GATE_IGNORED_TEXT_MAX 320
+void gate_ignored_text(int ignored, const struct cmdline *c, char *buf,
+    size_t size);
+
+/*
  * verdict_decide(), then the gate's own rule: force never resumes an
  * image whose memory size, memory map or vCPU count changed. The kernel
  * rejects the first two only after erasing the signature and hangs on

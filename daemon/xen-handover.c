@@ -1051,19 +1051,16 @@ static int
 resolve_policy(const struct probe *p, struct policy *pol)
 {
 	struct conf cfg;
+	char msg[GATE_IGNORED_TEXT_MAX];
 	int r;
 
 	if (load_conf(&cfg) < 0)
 		return -EINVAL;
 	r = gate_resolve_policy(&cfg, &p->cmdline, arg_policy, pol);
-	if (r & GATE_IGNORED_POLICY)
-		log_warning("ignoring xen_handover.policy=%s on the kernel "
-		    "command line (auto, strict, refuse, force)",
-		    cmdline_get(&p->cmdline, "xen_handover.policy"));
-	if (r & GATE_IGNORED_REPAIR)
-		log_warning("ignoring xen_handover.repair=%s on the kernel "
-		    "command line (kexec, no)",
-		    cmdline_get(&p->cmdline, "xen_handover.repair"));
+	if (r) {
+		gate_ignored_text(r, &p->cmdline, msg, sizeof(msg));
+		log_warning("%s", msg);
+	}
 	return 0;
 }
 

@@ -1341,6 +1341,78 @@ START_TEST(test_cpio_bounds)
 }
 END_TEST
 
+/*
+ * The policy: configuration, then xen_handover.policy= and
+ * xen_handover.repair= on the command line, then --policy; invalid words
+ * are ignored, reported by bit and named in the warning.
+ */
+START_TEST(test_resolve_policy)
+{
+	static const struct {
+		const char *line, *arg;
+		bool conf_repair;
+		enum policy_mode mode;
+		bool repair;
+		int ignored;
+		const char *text;
+	} t[] = {
+		{ "ro", NULL, false, POLICY_AUTO, false, 0, "" },
+		{ "ro", NULL, true, POLICY_AUTO, true, 0, "" },
+		{ "xen_handover.repair=kexec", NULL, false, POLICY_AUTO, true,
+		    0, "" },
+		{ "xen_handover.repair=OFF", NULL, true, POLICY_AUTO, false, 0,
+		    "" },
+		{ "xen-handover.repair=no xen_handover.policy=strict", NULL,
+		    true, POLICY_STRICT, false, 0, "" },
+		{ "xen_handover.policy=refuse", "force", false, POLICY_FORCE,
+		    false, 0, "" },
+		{ "xen_handover.repair=maybe", NULL, true, POLICY_AUTO, true,
+		    GATE_IGNORED_REPAIR, "ignoring xen_handover.repair=maybe on "
+		    "the kernel command line (kexec, no, off)" },
+		{ "xen_handover.repair xen_handover.policy=often", "refuse",
+		    false, POLICY_REFUSE, false,
+		    GATE_IGNORED_POLICY | GATE_IGNORED_REPAIR,
+		    "ignoring xen_handover.policy=often on the kernel command "
+		    "line (auto, strict, refuse, force); ignoring "
+		    "xen_handover.repair on the kernel command line "
+		    "(kexec, no, off)" },
+	};
+	struct cmdline c;
+	struct conf cfg;
+	struct policy pol;
+	char msg[GATE_IGNORED_TEXT_MAX], longv[300];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		conf_init(&cfg);
+		cfg.policy.repair_kexec = t[i].conf_repair;
+		ck_assert_int_eq(cmdline_parse(t[i].line, &c), 0);
+		ck_assert_int_eq(gate_resolve_policy(&cfg, &c, t[i].arg, &pol),
+		    t[i].ignored);
+		ck_assert_msg(pol.mode == t[i].mode &&
+		    pol.repair_kexec == t[i].repair, "%s: mode %d repair %d",
+		    t[i].line, pol.mode, pol.repair_kexec);
+		gate_ignored_text(t[i].ignored, &c, msg, sizeof(msg));
+		ck_assert_str_eq(msg, t[i].text);
+	}
+
+	/* A long value is cut to 64 bytes; the text always fits. */
+	memset(longv, 'x', sizeof(longv));
+	memcpy(longv, "xen_handover.repair=", 20);
+	longv[sizeof(longv) - 1] = '\0';
+	ck_assert_int_eq(cmdline_parse(longv, &c), 0);
+	conf_init(&cfg);
+	ck_assert_int_eq(gate_resolve_policy(&cfg, &c, NULL, &pol),
+	    GATE_IGNORED_REPAIR);
+	gate_ignored_text(GATE_IGNORED_POLICY | GATE_IGNORED_REPAIR, &c, msg,
+	    sizeof(msg));
+	ck_assert_ptr_nonnull(strstr(msg, "=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxx on the"));
+	gate_ignored_text(GATE_IGNORED_REPAIR, &c, msg, 40);
+	ck_assert_uint_eq(strlen(msg), 39);
+}
+END_TEST
+
 static Suite *
 gate_suite(void)
 {
@@ -1369,6 +1441,7 @@ gate_suite(void)
 	tcase_add_test(tc, test_decide_force_limits);
 	tcase_add_test(tc, test_cmdline);
 	tcase_add_test(tc, test_unit_names);
+	tcase_add_test(tc, test_resolve_policy);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("actions");

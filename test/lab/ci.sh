@@ -8,7 +8,8 @@
 # image build, inside the 20 minutes the lab may take there; the default
 # set does not fit reliably (test/lab/README.md).
 #
-# env: LAB_SCENARIOS (default: default), LAB_DIR (default build/lab),
+# env: LAB_SCENARIOS (default: default; .ci/run passes ci), LAB_DIR
+#      (default build/lab),
 #      LAB_KERNEL_B (default: none for the smoke set, which does not
 #      need the second kernel build; else build.sh's own default).
 set -eu
